@@ -1,0 +1,44 @@
+# Everything runs from a project-local virtualenv that these targets create from nothing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+SANDBOX_ARGS ?=
+SANDBOX_PORT ?= 8765
+
+.PHONY: install test test-fast sandbox truth run clean help
+
+help:
+	@echo "make install   create $(VENV) and install the pinned requirements"
+	@echo "make test      the whole test suite (installs first)"
+	@echo "make sandbox   serve the simulated Genesys Cloud org on 127.0.0.1:$(SANDBOX_PORT)"
+	@echo "make truth     write the sandbox's ground truth to data/sandbox-truth.json"
+	@echo "make run       the pipeline end to end (not built yet)"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+sandbox: $(STAMP)
+	$(BIN)/genesys-sandbox serve --port $(SANDBOX_PORT) $(SANDBOX_ARGS)
+
+truth: $(STAMP)
+	mkdir -p data
+	$(BIN)/genesys-sandbox truth $(SANDBOX_ARGS) --out data/sandbox-truth.json
+	@echo "wrote data/sandbox-truth.json"
+
+run: $(STAMP)
+	@echo "make run: the pipeline is not built yet; start the sandbox with 'make sandbox'." >&2
+	@exit 1
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

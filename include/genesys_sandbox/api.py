@@ -1,0 +1,468 @@
+"""The endpoints: each handler takes a parsed request and returns (status, body).
+
+Real Genesys Cloud shapes where the endpoint is real; the seed contract's shapes for Predictive
+Engagement analytics and the journey query. Paging styles: ``nextUri`` (page numbers), ``nextPageUri``
+(opaque cursor in the link), ``cursor`` (+ ``hasMore``), ``cursors.after`` and ``after`` in ``nextUri``."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable
+from urllib.parse import urlencode
+
+from .identities import new_id
+from .jobs import JobBoard
+from .org import Org
+from .paging import BadToken, PageTokens
+from .predictive import campaign_body, scorecard_body, scorecard_metrics, settled_share
+from .render import canonical_id, contact_at, conversation_at
+from .timefmt import day_end, day_start, iso, parse_iso
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: object
+    client_id: str
+    scopes: tuple[str, ...]
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: re.Pattern
+    name: str
+    scope: str | None
+    handler: Callable[["Api", Request], tuple[int, object]]
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, path: str, name: str, scope: str | None):
+    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
+
+    def register(fn):
+        ROUTES.append(Route(method, pattern, name, scope, fn))
+        return fn
+    return register
+
+
+def scope_allows(granted: tuple[str, ...], required: str | None) -> bool:
+    if required is None:
+        return True
+    write_form = required.rsplit(":", 1)[0] if required.endswith((":readonly", ":view")) else required
+    return required in granted or write_form in granted
+
+
+class Api:
+    def __init__(self, org: Org, clock: Callable[[], datetime], jobs: JobBoard, tokens: PageTokens,
+                 availability_lag: timedelta):
+        self.org = org
+        self.clock = clock
+        self.jobs = jobs
+        self.tokens = tokens
+        self.availability_lag = availability_lag
+        self._conv_starts = [c.body["conversationStart"] for c in org.conversations]
+        self._event_times = [e["createdDate"] for e in org.activity.events]
+        self._id_lock = threading.Lock()
+        self._id_rng_state = __import__("random").Random(f"jobs:{org.config.seed}")
+
+    def resolve(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for r in ROUTES:
+            if r.method == method:
+                m = r.pattern.match(path)
+                if m:
+                    return r, m.groupdict()
+        return None
+
+    def _new_job_id(self) -> str:
+        with self._id_lock:
+            return new_id(self._id_rng_state)
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def _int(query: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+        raw = query.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApiError(400, "bad.request", f"{name} must be an integer") from None
+        if not low <= value <= high:
+            raise ApiError(400, "bad.request", f"{name} must be between {low} and {high}")
+        return value
+
+    def _offset(self, scope: str, token: str | None) -> int:
+        if not token:
+            return 0
+        try:
+            return self.tokens.read(scope, token)
+        except BadToken as exc:
+            raise ApiError(400, "bad.request", str(exc)) from None
+
+    @staticmethod
+    def _day_range(query: dict[str, str]) -> tuple[date, date]:
+        try:
+            start, end = parse_iso(query["dateFrom"]), parse_iso(query["dateTo"])
+        except KeyError as exc:
+            raise ApiError(400, "bad.request", f"missing query parameter {exc.args[0]}") from None
+        except ValueError as exc:
+            raise ApiError(400, "bad.request", f"invalid date: {exc}") from None
+        if start.time() != datetime.min.time() or end.time() != datetime.min.time():
+            raise ApiError(400, "bad.request", "dateFrom and dateTo must be UTC midnights")
+        if end <= start or (end - start).days > 31:
+            raise ApiError(400, "bad.request", "dateTo must be after dateFrom and at most 31 days later")
+        return start.date(), (end - timedelta(days=1)).date()
+
+    @staticmethod
+    def _interval(text: object) -> tuple[str, str]:
+        if not isinstance(text, str) or "/" not in text:
+            raise ApiError(400, "bad.request", "interval must be 'start/end' in ISO 8601")
+        try:
+            start, end = (parse_iso(part) for part in text.split("/", 1))
+        except ValueError as exc:
+            raise ApiError(400, "bad.request", f"invalid interval: {exc}") from None
+        if end <= start:
+            raise ApiError(400, "bad.request", "interval end must be after its start")
+        return iso(start), iso(end)
+
+    def _page_numbered(self, req: Request, items: list[dict], base: str) -> dict:
+        size = self._int(req.query, "pageSize", 25, 1, 100)
+        number = self._int(req.query, "pageNumber", 1, 1, 100000)
+        chunk = items[(number - 1) * size: number * size]
+        page_count = max(1, -(-len(items) // size))
+        body = {"entities": chunk, "pageSize": size, "pageNumber": number, "total": len(items),
+                "pageCount": page_count, "selfUri": f"{base}?pageSize={size}&pageNumber={number}",
+                "firstUri": f"{base}?pageSize={size}&pageNumber=1",
+                "lastUri": f"{base}?pageSize={size}&pageNumber={page_count}"}
+        if number < page_count:
+            body["nextUri"] = f"{base}?pageSize={size}&pageNumber={number + 1}"
+        return body
+
+
+# -------------------------------------------------------------------- predictive engagement
+PE = "/api/v2/predictive-engagement"
+
+
+@route("GET", PE + "/campaigns", "campaigns", "predictive-engagement:view")
+def list_campaigns(api: Api, req: Request):
+    now = api.clock()
+    items = [campaign_body(c, now) for c in api.org.campaigns if c.created <= now]
+    return 200, api._page_numbered(req, items, PE + "/campaigns")
+
+
+def _campaign(api: Api, campaign_id: str):
+    campaign = api.org.campaign_by_id.get(campaign_id)
+    if campaign is None or campaign.created > api.clock():
+        raise ApiError(404, "not.found", f"campaign {campaign_id} not found")
+    return campaign
+
+
+@route("GET", PE + "/campaigns/{id}", "campaign", "predictive-engagement:view")
+def get_campaign(api: Api, req: Request):
+    return 200, campaign_body(_campaign(api, req.params["id"]), api.clock())
+
+
+@route("GET", PE + "/campaigns/{id}/analytics", "campaign_journey", "predictive-engagement:analytics:view")
+def campaign_analytics(api: Api, req: Request):
+    campaign = _campaign(api, req.params["id"])
+    now = api.clock()
+    if campaign.status_at(now) == "archived":
+        raise ApiError(404, "not.found", f"campaign {campaign.id} is archived")
+    if req.query.get("groupBy") != "step":
+        raise ApiError(400, "bad.request", "groupBy=step is required")
+    first, last = api._day_range(req.query)
+    size = api._int(req.query, "pageSize", 1000, 1, 1000)
+    totals: dict[str, dict] = {}
+    day = first
+    while day <= last:
+        if day_start(day) < now:
+            for step in campaign.funnel.get(day, []):
+                row = totals.setdefault(step["stepId"], {**step, "contactCount": 0, "_score": 0.0})
+                row["contactCount"] += step["contactCount"]
+                row["_score"] += (step["averageScore"] or 0.0) * step["contactCount"]
+        day += timedelta(days=1)
+    steps = list(totals.values())
+    head = steps[0]["contactCount"] if steps else 0
+    for row in steps:
+        score = row.pop("_score")
+        row["conversionRate"] = round(row["contactCount"] / head, 4) if head else 0.0
+        row["averageScore"] = round(score / row["contactCount"], 2) if row["contactCount"] else None
+    scope = f"campaign:{campaign.id}:{first}:{last}:{size}"
+    offset = api._offset(scope, req.query.get("cursor"))
+    body = {
+        "campaignId": campaign.id, "scorecardId": campaign.scorecard_id,
+        "dateFrom": req.query["dateFrom"], "dateTo": req.query["dateTo"],
+        "metrics": {
+            "totalContacts": head, "totalConverted": steps[-1]["contactCount"] if steps else 0,
+            "overallConversionRate": round(steps[-1]["contactCount"] / head, 4) if head else 0.0,
+            "averageScore": steps[0]["averageScore"] if steps else None,
+        },
+        "steps": steps[offset: offset + size],
+        "nextPageUri": None,
+    }
+    if offset + size < len(steps):
+        params = {k: req.query[k] for k in ("dateFrom", "dateTo", "groupBy")}
+        params.update(pageSize=size, cursor=api.tokens.make(scope, offset + size))
+        body["nextPageUri"] = f"{PE}/campaigns/{campaign.id}/analytics?{urlencode(params)}"
+    return 200, body
+
+
+@route("GET", PE + "/scorecards", "scorecards", "predictive-engagement:view")
+def list_scorecards(api: Api, req: Request):
+    now = api.clock()
+    items = [scorecard_body(s, now) for s in api.org.scorecards if s.created <= now]
+    return 200, api._page_numbered(req, items, PE + "/scorecards")
+
+
+def _scorecard(api: Api, scorecard_id: str):
+    scorecard = api.org.scorecard_by_id.get(scorecard_id)
+    if scorecard is None or scorecard.created > api.clock():
+        raise ApiError(404, "not.found", f"scorecard {scorecard_id} not found")
+    return scorecard
+
+
+@route("GET", PE + "/scorecards/{id}", "scorecard", "predictive-engagement:view")
+def get_scorecard(api: Api, req: Request):
+    return 200, scorecard_body(_scorecard(api, req.params["id"]), api.clock())
+
+
+@route("GET", PE + "/scorecards/{id}/analytics", "scorecards_analytics", "predictive-engagement:analytics:view")
+def scorecard_analytics(api: Api, req: Request):
+    scorecard = _scorecard(api, req.params["id"])
+    if req.query.get("metric", "performance") != "performance":
+        raise ApiError(400, "bad.request", "metric must be performance")
+    first, last = api._day_range(req.query)
+    now = api.clock()
+    version = scorecard.version_at(now)
+    days, day = [], first
+    while day <= last:
+        if day_start(day) < now:
+            days.append(scorecard_metrics(api.org.config.seed, scorecard, version, day, api.org.campaign_by_id,
+                                          settled_share(day, now)))
+        day += timedelta(days=1)
+    body = {"scorecardId": scorecard.id, "scorecardName": scorecard.name, "dateFrom": req.query["dateFrom"],
+            "dateTo": req.query["dateTo"], "modelVersion": version.version, "retrainedAt": iso(version.trained_at)}
+    if len(days) == 1:
+        body.update(performanceMetrics=days[0]["performanceMetrics"], scoreDistribution=days[0]["scoreDistribution"])
+    else:
+        body.update(_combine(days))
+    return 200, body
+
+
+def _combine(days: list[dict]) -> dict:
+    """Several days' metrics weighted by the contacts each day scored."""
+    total = sum(d["scoredContacts"] for d in days)
+    metrics: dict[str, float | None] = {}
+    for name in ("precision", "recall", "f1Score", "auc", "actualConversionRate", "predictedConversionRate"):
+        pairs = [(d["performanceMetrics"][name], d["scoredContacts"]) for d in days
+                 if d["performanceMetrics"][name] is not None]
+        weight = sum(w for _, w in pairs)
+        metrics[name] = round(sum(v * w for v, w in pairs) / weight, 4) if weight else None
+    distribution: dict[str, int] = {}
+    for d in days:
+        for bucket, n in d["scoreDistribution"].items():
+            distribution[bucket] = distribution.get(bucket, 0) + n
+    return {"performanceMetrics": metrics, "scoreDistribution": distribution if total else {}}
+
+
+# -------------------------------------------------------------------- conversations (real API)
+JOBS = "/api/v2/analytics/conversations/details/jobs"
+
+
+@route("GET", JOBS + "/availability", "conversation_availability", "analytics:readonly")
+def availability(api: Api, req: Request):
+    return 200, {"dataAvailabilityDate": iso(api.clock() - api.availability_lag)}
+
+
+@route("POST", JOBS, "conversation_job_submit", "analytics:readonly")
+def submit_conversation_job(api: Api, req: Request):
+    if not isinstance(req.body, dict):
+        raise ApiError(400, "bad.request", "body must be a JSON object with an interval")
+    start, end = api._interval(req.body.get("interval"))
+    now = api.clock()
+    lo, hi = bisect.bisect_left(api._conv_starts, start), bisect.bisect_left(api._conv_starts, end)
+    records = [body for body in (conversation_at(c, now) for c in api.org.conversations[lo:hi]) if body]
+    job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, now)
+    return 202, {"jobId": job.id}
+
+
+def _job(api: Api, req: Request, kind: str):
+    job = api.jobs.get(req.params["jobId"], kind)
+    if job is None:
+        raise ApiError(404, "not.found", f"job {req.params['jobId']} not found")
+    return job
+
+
+@route("GET", JOBS + "/{jobId}", "conversation_job_status", "analytics:readonly")
+def conversation_job_status(api: Api, req: Request):
+    return 200, api.jobs.status_body(_job(api, req, "conversations"))
+
+
+@route("GET", JOBS + "/{jobId}/results", "conversation_job_results", "analytics:readonly")
+def conversation_job_results(api: Api, req: Request):
+    job = _job(api, req, "conversations")
+    state = api.jobs.state(job)
+    if state != "FULFILLED":
+        raise ApiError(400, "job.not.fulfilled", f"job {job.id} is {state}, not FULFILLED")
+    size = api._int(req.query, "pageSize", 100, 1, 1000)
+    offset = api._offset(f"job:{job.id}", req.query.get("cursor"))
+    body = {"conversations": job.records[offset: offset + size],
+            "dataAvailabilityDate": iso(api.clock() - api.availability_lag)}
+    if offset + size < len(job.records):
+        body["cursor"] = api.tokens.make(f"job:{job.id}", offset + size)
+    return 200, body
+
+
+# -------------------------------------------------------------------- external contacts (real API)
+EC = "/api/v2/externalcontacts"
+
+
+@route("GET", EC + "/contacts/{id}", "external_contact", "external-contacts:readonly")
+def get_contact(api: Api, req: Request):
+    body = contact_at(api.org, req.params["id"], api.clock())
+    if body is None:
+        raise ApiError(404, "not.found", f"external contact {req.params['id']} not found")
+    return 200, body
+
+
+@route("POST", EC + "/identifierlookup/contacts", "external_contact_lookup", "external-contacts:readonly")
+def identifier_lookup(api: Api, req: Request):
+    body = req.body if isinstance(req.body, dict) else {}
+    kind, value = body.get("type"), body.get("value")
+    if kind not in ("ExternalId", "Phone", "Email") or not isinstance(value, str) or not value.strip():
+        raise ApiError(400, "bad.request", "type must be ExternalId, Phone or Email, with a value")
+    now = api.clock()
+    digits = re.sub(r"\D", "", value)
+    for contact_id in api.org.contact_order:
+        contact = api.org.contacts[contact_id]
+        if contact.created > now:
+            continue
+        if (kind == "ExternalId" and contact.external_id == value) or \
+           (kind == "Phone" and contact.phone and digits and digits in (contact.phone.e164[1:], contact.phone.national)) or \
+           (kind == "Email" and contact.email_written and contact.email_written.strip().lower() == value.strip().lower()):
+            return 200, contact_at(api.org, canonical_id(api.org, contact_id, now), now)
+    raise ApiError(404, "not.found", "no external contact has that identifier")
+
+
+@route("GET", EC + "/scan/contacts", "external_contacts_scan", "external-contacts:readonly")
+def scan_contacts(api: Api, req: Request):
+    limit = api._int(req.query, "limit", 100, 1, 200)
+    offset = api._offset("scan", req.query.get("cursor"))
+    now = api.clock()
+    ids = [c for c in api.org.contact_order if api.org.contacts[c].created <= now]
+    body: dict = {"entities": [contact_at(api.org, c, now) for c in ids[offset: offset + limit]],
+                  "selfUri": f"{EC}/scan/contacts?limit={limit}"}
+    if offset + limit < len(ids):
+        after = api.tokens.make("scan", offset + limit)
+        body["cursors"] = {"after": after}
+        body["nextUri"] = f"{EC}/scan/contacts?{urlencode({'limit': limit, 'cursor': after})}"
+    return 200, body
+
+
+# -------------------------------------------------------------------- journey (real API)
+def _after_page(api: Api, req: Request, scope: str, items: list[dict], base: str, extra: dict) -> dict:
+    size = api._int(req.query, "pageSize", 200, 1, 200)
+    offset = api._offset(scope, req.query.get("after"))
+    body: dict = {"entities": items[offset: offset + size], "selfUri": f"{base}?{urlencode({'pageSize': size, **extra})}"}
+    if offset + size < len(items):
+        body["nextUri"] = f"{base}?{urlencode({'pageSize': size, **extra, 'after': api.tokens.make(scope, offset + size)})}"
+    return body
+
+
+@route("GET", EC + "/contacts/{id}/journey/sessions", "journey_sessions", "journey:readonly")
+def contact_sessions(api: Api, req: Request):
+    now = api.clock()
+    contact_id = req.params["id"]
+    if contact_at(api.org, contact_id, now) is None:
+        raise ApiError(404, "not.found", f"external contact {contact_id} not found")
+    include_merged = req.query.get("includeMerged", "false").lower() == "true"
+    ids = [contact_id] + ([m for m in api.org.merged_from.get(contact_id, [])
+                           if api.org.contacts[m].merged_at <= now] if include_merged else [])
+    sessions = sorted((s for cid in ids for s in api.org.sessions_by_contact.get(cid, [])
+                       if parse_iso(s["createdDate"]) <= now), key=lambda s: (s["createdDate"], s["id"]))
+    extra = {"includeMerged": "true"} if include_merged else {}
+    return 200, _after_page(api, req, f"sessions:{contact_id}:{include_merged}", sessions,
+                            f"{EC}/contacts/{contact_id}/journey/sessions", extra)
+
+
+@route("GET", "/api/v2/journey/sessions/{id}/events", "journey_session_events", "journey:readonly")
+def session_events(api: Api, req: Request):
+    sid = req.params["id"]
+    session = api.org.session_by_id.get(sid)
+    if session is None or parse_iso(session["createdDate"]) > api.clock():
+        raise ApiError(404, "not.found", f"journey session {sid} not found")
+    cutoff = iso(api.clock())
+    events = [e for e in api.org.activity.session_events[sid] if e["createdDate"] <= cutoff]
+    return 200, _after_page(api, req, f"events:{sid}", events, f"/api/v2/journey/sessions/{sid}/events", {})
+
+
+# -------------------------------------------------------------------- journey query (seed contract)
+JQ = "/api/v2/analytics/journeys/queries"
+JOURNEY_STATES = {"QUEUED": "running", "PENDING": "running", "FULFILLED": "completed",
+                  "FAILED": "failed", "EXPIRED": "expired"}
+
+
+@route("POST", JQ, "journey_query_submit", "journey:readonly")
+def submit_journey_query(api: Api, req: Request):
+    body = req.body if isinstance(req.body, dict) else {}
+    time_range = body.get("timeRange")
+    if body.get("type") != "journey" or not isinstance(time_range, dict):
+        raise ApiError(400, "bad.request", "type must be journey, with a timeRange")
+    start, end = api._interval(f"{time_range.get('from')}/{time_range.get('to')}")
+    cutoff = iso(api.clock())
+    lo, hi = bisect.bisect_left(api._event_times, start), bisect.bisect_left(api._event_times, end)
+    records = [{**e, "channel": "voice" if e["eventType"].startswith("voice.") else "web"}
+               for e in api.org.activity.events[lo:hi] if e["createdDate"] <= cutoff]
+    job = api.jobs.submit(api._new_job_id(), "journey", req.client_id, records, api.clock())
+    return 202, {"id": job.id, "state": JOURNEY_STATES[api.jobs.state(job)], "selfUri": f"{JQ}/{job.id}"}
+
+
+@route("GET", JQ + "/{jobId}", "journey_query_status", "journey:readonly")
+def journey_query_status(api: Api, req: Request):
+    job = _job(api, req, "journey")
+    status = api.jobs.status_body(job)
+    body = {"id": job.id, "state": JOURNEY_STATES[status["state"]], "selfUri": f"{JQ}/{job.id}",
+            "submittedDate": status["submissionDate"], "expirationDate": status["expirationDate"]}
+    if "errorMessage" in status:
+        body["errorMessage"] = status["errorMessage"]
+    return 200, body
+
+
+@route("GET", JQ + "/{jobId}/results", "journey_query_results", "journey:readonly")
+def journey_query_results(api: Api, req: Request):
+    job = _job(api, req, "journey")
+    state = JOURNEY_STATES[api.jobs.state(job)]
+    if state != "completed":
+        raise ApiError(400, "query.not.completed", f"query {job.id} is {state}, not completed")
+    size = api._int(req.query, "pageSize", 1000, 1, 10000)
+    offset = api._offset(f"journey:{job.id}", req.query.get("cursor"))
+    more = offset + size < len(job.records)
+    body = {"id": job.id, "events": job.records[offset: offset + size], "hasMore": more,
+            "totalEvents": len(job.records)}
+    if more:
+        body["cursor"] = api.tokens.make(f"journey:{job.id}", offset + size)
+    return 200, body
+
+
+# -------------------------------------------------------------------- token introspection (real API)
+@route("GET", "/api/v2/tokens/me", "token_info", None)
+def token_info(api: Api, req: Request):
+    return 200, {"organization": {"id": "00000000-0000-4000-8000-000000000042", "name": "Sandbox Org"},
+                 "OAuthClient": {"id": req.client_id, "name": req.client_id},
+                 "authorizedScope": list(req.scopes)}

@@ -1,0 +1,127 @@
+"""``genesys-sandbox serve`` and ``genesys-sandbox truth``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+
+from .auth import DEFAULT_CLIENT, OAuthClient
+from .org import OrgConfig, generate, ground_truth
+from .timefmt import parse_iso
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, non-zero exit
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def _client(text: str) -> OAuthClient:
+    try:
+        return OAuthClient.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _org_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--customers", type=_positive, default=2000)
+    parser.add_argument("--days", type=_positive, default=30)
+    parser.add_argument("--end-date", type=_day, default=None, help="last day of data (default: yesterday, UTC)")
+    parser.add_argument("--activity-scale", type=float, default=1.0,
+                        help="multiplies web visits and conversations per customer-day")
+
+
+def _org_config(args) -> OrgConfig:
+    return OrgConfig(seed=args.seed, customers=args.customers, days=args.days, end_date=args.end_date,
+                     activity_scale=args.activity_scale)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="genesys-sandbox", description="A simulated Genesys Cloud org over HTTP.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    serve = sub.add_parser("serve", help="generate the org and serve the API")
+    _org_args(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--rate-limit-per-minute", type=int, default=300)
+    serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument("--fault-rate", type=_share, default=0.0)
+    serve.add_argument("--token-ttl-seconds", type=_positive, default=86400)
+    serve.add_argument("--client", type=_client, action="append", metavar="ID:SECRET:SCOPES",
+                       help="an OAuth client (repeatable); default sandbox:sandbox-secret, read-only")
+    serve.add_argument("--now", type=parse_iso, default=None, help="freeze the org's clock at this instant")
+    serve.add_argument("--job-latency-seconds", type=float, default=2.0)
+    serve.add_argument("--job-ttl-seconds", type=float, default=3600.0)
+    serve.add_argument("--job-failure-rate", type=_share, default=0.0)
+    serve.add_argument("--availability-lag-minutes", type=int, default=90)
+    serve.add_argument("--verbose", action="store_true")
+    truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
+    _org_args(truth)
+    truth.add_argument("--out", required=True, help="file to write ('-' for stdout)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "truth":
+        payload = json.dumps(ground_truth(generate(_org_config(args))), sort_keys=True)
+        if args.out == "-":
+            sys.stdout.write(payload + "\n")
+        else:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+        return 0
+
+    from .server import Sandbox, ServerConfig
+
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = ServerConfig(
+        org=_org_config(args), host=args.host, port=args.port, rate_limit_per_minute=args.rate_limit_per_minute,
+        latency_ms=args.latency_ms, fault_rate=args.fault_rate, token_ttl_seconds=args.token_ttl_seconds,
+        clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
+        job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,
+        availability_lag_minutes=args.availability_lag_minutes,
+    )
+    try:
+        sandbox = Sandbox(config)
+    except OSError as exc:
+        print(f"genesys-sandbox: error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    host, port = sandbox.address
+    print(f"genesys-sandbox listening on http://{host}:{port}", flush=True)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Per-client rate limiting, deterministic fault injection, and the counters behind /sandbox/stats."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections import Counter, defaultdict, deque
+
+FAULT_KINDS = ("429", "500", "502", "503", "drop", "truncate")
+WINDOW_SECONDS = 60.0
+
+
+class RateLimiter:
+    """A sliding 60-second window per OAuth client: request N+1 inside the window gets 429."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._accepted: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def admit(self, client_id: str) -> tuple[bool, int, int]:
+        """Returns (admitted, requests in window, seconds until a slot frees)."""
+        now = time.monotonic()
+        with self._lock:
+            window = self._accepted[client_id]
+            while window and window[0] <= now - WINDOW_SECONDS:
+                window.popleft()
+            if self.per_minute <= 0 or len(window) < self.per_minute:
+                window.append(now)
+                return True, len(window), 0
+            wait = max(1, math.ceil(window[0] + WINDOW_SECONDS - now))
+            return False, len(window), wait
+
+
+class FaultInjector:
+    """Decides, from the seed and each client's request number, whether a request faults and how.
+    The same seed and the same sequence of requests give the same faults."""
+
+    def __init__(self, seed: int, rate: float, kinds: tuple[str, ...] = FAULT_KINDS):
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("fault rate must be between 0 and 1")
+        self.seed, self.rate, self.kinds = seed, rate, kinds
+        self._counter: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def decide(self, client_id: str) -> str | None:
+        if self.rate <= 0:
+            return None
+        with self._lock:
+            self._counter[client_id] += 1
+            n = self._counter[client_id]
+        digest = hashlib.sha256(f"{self.seed}:{client_id}:{n}".encode()).digest()
+        roll = int.from_bytes(digest[:8], "big") / 2**64
+        if roll >= self.rate:
+            return None
+        return self.kinds[digest[8] % len(self.kinds)]
+
+
+class Stats:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests: Counter[str] = Counter()
+        self.by_client: Counter[str] = Counter()
+        self.by_endpoint: Counter[str] = Counter()
+        self.rate_limited: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.faults_by_client: Counter[str] = Counter()
+        self.faults_by_endpoint: Counter[str] = Counter()
+        self.statuses: Counter[str] = Counter()
+
+    def record(self, client: str, endpoint: str, status: int, fault: str | None = None,
+               limited: bool = False) -> None:
+        with self._lock:
+            self.requests["total"] += 1
+            self.by_client[client] += 1
+            self.by_endpoint[endpoint] += 1
+            self.statuses[str(status)] += 1
+            if limited:
+                self.rate_limited[client] += 1
+            if fault:
+                self.faults[fault] += 1
+                self.faults_by_client[client] += 1
+                self.faults_by_endpoint[endpoint] += 1
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "requests": {"total": self.requests["total"], "byClient": dict(self.by_client),
+                             "byEndpoint": dict(self.by_endpoint), "byStatus": dict(self.statuses)},
+                "rateLimited": {"total": sum(self.rate_limited.values()), "byClient": dict(self.rate_limited)},
+                "faults": {"total": sum(self.faults.values()), "byKind": dict(self.faults),
+                           "byClient": dict(self.faults_by_client), "byEndpoint": dict(self.faults_by_endpoint)},
+            }

@@ -1,0 +1,162 @@
+"""The generated org: everything the API serves, plus the ground truth it was generated from."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from .activity import Activity, ActivityGenerator, Conversation
+from .identities import Contact, Household, Person, make_people
+from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
+from .timefmt import days_between, iso
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    seed: int = 42
+    customers: int = 2000
+    days: int = 30
+    end_date: date | None = None  # default: yesterday in UTC
+    activity_scale: float = 1.0  # multiplies web visits and conversations per person-day
+
+    @property
+    def last_day(self) -> date:
+        return self.end_date or (datetime.now(timezone.utc).date() - timedelta(days=1))
+
+    @property
+    def first_day(self) -> date:
+        return self.last_day - timedelta(days=self.days - 1)
+
+
+@dataclass
+class Org:
+    config: OrgConfig
+    people: list[Person]
+    households: list[Household]
+    contacts: dict[str, Contact]
+    activity: Activity
+    campaigns: list[Campaign]
+    scorecards: list[Scorecard]
+
+    def __post_init__(self) -> None:
+        self.campaign_by_id = {c.id: c for c in self.campaigns}
+        self.scorecard_by_id = {s.id: s for s in self.scorecards}
+        self.person_by_id = {p.pid: p for p in self.people}
+        self.session_by_id = {s["id"]: s for s in self.activity.sessions}
+        self.merged_from: dict[str, list[str]] = defaultdict(list)
+        for contact in self.contacts.values():
+            if contact.merged_into:
+                self.merged_from[contact.merged_into].append(contact.id)
+        self.sessions_by_contact: dict[str, list[dict]] = defaultdict(list)
+        for session in self.activity.sessions:
+            if "externalContact" in session:
+                self.sessions_by_contact[session["externalContact"]["id"]].append(session)
+        self.contact_order = sorted(self.contacts)
+
+    @property
+    def conversations(self) -> list[Conversation]:
+        return self.activity.conversations
+
+
+def generate(config: OrgConfig) -> Org:
+    if config.customers < 1 or config.days < 1:
+        raise ValueError("customers and days must be at least 1")
+    rng = random.Random(config.seed)
+    people, households = make_people(rng, config.customers)
+    campaigns, scorecards = make_predictive(rng, config.first_day, config.last_day)
+    activity_gen = ActivityGenerator(rng, people, households, config.first_day, config.last_day,
+                                     config.activity_scale)
+    contacts = activity_gen.make_contacts()
+    activity = activity_gen.run()
+    return Org(config, people, households, contacts, activity, campaigns, scorecards)
+
+
+def ground_truth(org: Org) -> dict:
+    """Which person every API id and identifier belongs to, what verified links can reach, the
+    planted traps, and the true funnel and scorecard values."""
+    owner: dict[str, object] = {}
+    for person in org.people:
+        for phone in person.phones:
+            owner[f"phone:{phone.e164}"] = person.pid
+        owner[f"email:{person.email}"] = person.pid
+        if person.crm_id:
+            owner[f"crm:{person.crm_id}"] = person.pid
+    owner.update(org.activity.owner)
+
+    # Connected components over the verified edges: what a perfect deterministic resolver reaches.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in org.activity.edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, str] = {}
+    resolvable: dict[str, str] = {}
+    for key in sorted(k for k in owner if not k.startswith("cookie:")):
+        root = find(key)
+        resolvable[key] = groups.setdefault(root, f"G{len(groups) + 1:06d}")
+
+    traps = list(org.activity.traps)
+    for household in org.households:
+        if len(household.members) > 1:
+            traps.append({"kind": "nat_household", "ip": household.nat_ip, "persons": household.members})
+    shared = {d.cookie: d.shared_by for p in org.people for d in p.devices if d.shared_by}
+    for cookie, persons in sorted(shared.items()):
+        traps.append({"kind": "shared_computer", "cookie": cookie, "persons": persons})
+    for campaign in org.campaigns:
+        for since, status in campaign.statuses[1:]:
+            traps.append({"kind": f"campaign_{status}", "campaign": campaign.id, "at": iso(since)})
+    for handoff in org.activity.handoffs:
+        traps.append({"kind": "handoff", **handoff})
+    for conv in org.conversations:
+        if conv.late_wrapup:
+            traps.append({"kind": "late_wrapup", "conversation": conv.body["conversationId"]})
+
+    days = days_between(org.config.first_day, org.config.last_day)
+    counts: dict[str, dict[str, int]] = {name: {d.isoformat(): 0 for d in days}
+                                          for name in ("conversations", "journey_events", "journey_sessions")}
+    for conv in org.conversations:
+        _bump(counts["conversations"], conv.body["conversationStart"][:10])
+    for event in org.activity.events:
+        _bump(counts["journey_events"], event["createdDate"][:10])
+    for session in org.activity.sessions:
+        _bump(counts["journey_sessions"], session["createdDate"][:10])
+
+    return {
+        "config": {"seed": org.config.seed, "customers": org.config.customers, "days": org.config.days,
+                   "firstDay": org.config.first_day.isoformat(), "lastDay": org.config.last_day.isoformat()},
+        "owner": owner,
+        "resolvable": resolvable,
+        "traps": traps,
+        "counts": counts,
+        "externalContacts": len(org.contacts),
+        "handoffs": org.activity.handoffs,
+        "campaigns": {
+            c.id: {"name": c.name, "scorecardId": c.scorecard_id,
+                   "statuses": [{"since": iso(s), "status": st} for s, st in c.statuses],
+                   "funnel": {d.isoformat(): steps for d, steps in sorted(c.funnel.items())}}
+            for c in org.campaigns
+        },
+        "scorecards": {
+            s.id: {"name": s.name, "campaignIds": s.campaign_ids,
+                   "versions": [{"modelVersion": v.version, "retrainedAt": iso(v.trained_at)} for v in s.versions],
+                   "metrics": {v.version: {d.isoformat(): scorecard_metrics(org.config.seed, s, v, d, org.campaign_by_id)
+                                           for d in days}
+                               for v in s.versions}}
+            for s in org.scorecards
+        },
+    }
+
+
+def _bump(bucket: dict[str, int], day: str) -> None:
+    if day in bucket:
+        bucket[day] += 1

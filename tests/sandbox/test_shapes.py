@@ -1,0 +1,128 @@
+"""Every endpoint answers in the documented shape: the official SDK's models for real endpoints,
+the seed contract's fields for Predictive Engagement analytics and the journey query."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sdk_shapes import conformance_errors
+
+from .helpers import EC, JOBS, JQ, PE, conversations_job, day_params, journey_query
+
+pytestmark = pytest.mark.integration
+
+DAY, NEXT = "2026-11-20", "2026-11-21"
+INTERVAL = f"{DAY}T00:00:00.000Z/{NEXT}T00:00:00.000Z"
+
+
+def assert_conforms(payload, model):
+    errors = conformance_errors(payload, model)
+    assert not errors, "\n".join(errors[:20])
+
+
+def test_token_and_token_info(api):
+    token = api.login()
+    assert set(token) >= {"access_token", "token_type", "expires_in"}
+    assert token["token_type"] == "bearer" and token["expires_in"] == 86400
+    info = api.ok("GET", "/api/v2/tokens/me")
+    assert_conforms(info, "TokenInfo")
+    assert all(s.endswith((":readonly", ":view")) for s in info["authorizedScope"])
+
+
+def test_conversation_details_job_shapes(api):
+    submitted = api.ok("POST", JOBS, json={"interval": INTERVAL})
+    assert_conforms(submitted, "AsyncQueryResponse")
+    status = api.ok("GET", f"{JOBS}/{submitted['jobId']}")
+    assert_conforms(status, "AsyncQueryStatus")
+    assert_conforms(api.ok("GET", f"{JOBS}/availability"), "DataAvailabilityResponse")
+
+    conversations = conversations_job(api, INTERVAL)
+    assert len(conversations) > 20
+    page = {"conversations": conversations, "cursor": None, "dataAvailabilityDate": "2026-11-23T04:30:00.000Z"}
+    assert_conforms(page, "AnalyticsConversationAsyncQueryResponse")
+    media = {s["mediaType"] for c in conversations for p in c["participants"] for s in p["sessions"]}
+    assert {"voice", "chat", "email", "message"} <= media
+    purposes = {p["purpose"] for c in conversations for p in c["participants"]}
+    assert {"customer", "agent", "acd", "ivr"} <= purposes
+    for conv in conversations:
+        assert {"conversationId", "conversationStart", "originatingDirection", "divisionIds", "participants"} <= set(conv)
+        for participant in conv["participants"]:
+            for session in participant["sessions"]:
+                assert session["segments"], "every session has segments"
+                for segment in session["segments"]:
+                    assert {"segmentStart", "segmentType"} <= set(segment)
+
+
+def test_external_contact_shapes(api, shared_sandbox):
+    org = shared_sandbox.api.org
+    merged = next(c for c in org.contacts.values() if c.merged_into)
+    for contact_id in (org.contact_order[0], merged.id, merged.merged_into):
+        body = api.ok("GET", f"{EC}/contacts/{contact_id}")
+        assert_conforms(body, "ExternalContact")
+        assert body["id"] == contact_id
+    crm = next(c for c in org.contacts.values() if c.external_id and not c.merged_into)
+    found = api.ok("POST", f"{EC}/identifierlookup/contacts",
+                   json={"type": "ExternalId", "value": crm.external_id, "externalSource": {"id": "crm"}})
+    assert_conforms(found, "ExternalContact")
+    assert found["id"] == crm.id
+    scan = api.ok("GET", f"{EC}/scan/contacts", params={"limit": 5})
+    assert_conforms(scan, "CursorContactListing")
+    assert scan["cursors"]["after"] and scan["nextUri"]
+
+
+def test_journey_session_shapes(api, shared_sandbox):
+    org = shared_sandbox.api.org
+    contact_id = max(org.sessions_by_contact, key=lambda c: len(org.sessions_by_contact[c]))
+    listing = api.ok("GET", f"{EC}/contacts/{contact_id}/journey/sessions", params={"pageSize": 200})
+    assert_conforms(listing, "SessionListing")
+    session = listing["entities"][0]
+    assert session["externalContact"]["id"] == contact_id and session["authenticated"] is True
+    events = api.ok("GET", f"/api/v2/journey/sessions/{session['id']}/events")
+    assert_conforms(events, "EventListing")
+    assert events["entities"] and all(e["session"]["id"] == session["id"] for e in events["entities"])
+
+
+def test_journey_query_follows_the_seed_contract(api):
+    events = journey_query(api, f"{DAY}T00:00:00.000Z", f"{NEXT}T00:00:00.000Z")
+    assert events
+    for event in events:
+        assert {"id", "eventType", "channel", "createdDate", "session"} <= set(event)
+        assert event["channel"] in ("web", "voice")
+        assert event["createdDate"].endswith("Z")
+        # Beyond the seed's extra channel field, each event is the real Event model.
+        assert_conforms({k: v for k, v in event.items() if k != "channel"}, "Event")
+    assert {"web.pageview", "voice.call"} <= {e["eventType"] for e in events}
+    assert any(e.get("correlationId") for e in events if e["channel"] == "voice")
+
+
+def test_campaign_and_scorecard_analytics_follow_the_seed_contract(api):
+    campaigns = api.ok("GET", f"{PE}/campaigns")["entities"]
+    assert {c["status"] for c in campaigns} <= {"active", "paused", "archived"}
+    campaign = next(c for c in campaigns if c["status"] == "active")
+    assert api.ok("GET", f"{PE}/campaigns/{campaign['id']}")["status"] == "active"
+    body = api.ok("GET", f"{PE}/campaigns/{campaign['id']}/analytics",
+                  params={**day_params(DAY, NEXT), "groupBy": "step", "pageSize": 1000})
+    assert set(body) >= {"campaignId", "dateFrom", "dateTo", "metrics", "steps", "nextPageUri"}
+    assert set(body["metrics"]) == {"totalContacts", "totalConverted", "overallConversionRate", "averageScore"}
+    assert body["nextPageUri"] is None
+    for step in body["steps"]:
+        assert set(step) == {"stepId", "stepName", "contactCount", "conversionRate", "averageScore", "exitReason"}
+    assert body["steps"][0]["conversionRate"] == 1.0
+
+    scorecard = api.ok("GET", f"{PE}/scorecards")["entities"][0]
+    assert {"id", "name", "modelVersion", "retrainedAt"} <= set(scorecard)
+    perf = api.ok("GET", f"{PE}/scorecards/{scorecard['id']}/analytics",
+                  params={**day_params(DAY, NEXT), "metric": "performance"})
+    assert set(perf) == {"scorecardId", "scorecardName", "dateFrom", "dateTo", "modelVersion", "retrainedAt",
+                         "performanceMetrics", "scoreDistribution"}
+    assert set(perf["performanceMetrics"]) == {"precision", "recall", "f1Score", "auc", "actualConversionRate",
+                                               "predictedConversionRate"}
+    assert list(perf["scoreDistribution"]) == ["0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"]
+
+
+def test_errors_use_the_genesys_error_body(api):
+    response = api.get(f"{EC}/contacts/does-not-exist")
+    assert response.status_code == 404
+    assert set(response.json()) >= {"message", "code", "status"} and response.json()["status"] == 404
+    bad = api.get(f"{PE}/campaigns/x/analytics", params={"groupBy": "step"})
+    assert bad.status_code == 404
