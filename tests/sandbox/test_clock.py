@@ -1,0 +1,127 @@
+"""Behaviour that depends on the org's clock: late data, merges, archival, retraining, settling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from genesys_sandbox.org import ground_truth
+from genesys_sandbox.timefmt import day_end, iso, parse_iso
+
+from .helpers import EC, JOBS, PE, conversations_job, day_params
+
+pytestmark = pytest.mark.integration
+
+
+def _conversation(api, conv_id: str, day: str) -> dict:
+    next_day = (parse_iso(f"{day}T00:00:00Z") + timedelta(days=1)).date().isoformat()
+    found = [c for c in conversations_job(api, f"{day}T00:00:00.000Z/{next_day}T00:00:00.000Z")
+             if c["conversationId"] == conv_id]
+    assert len(found) == 1
+    return found[0]
+
+
+def _wrapup_codes(conv: dict) -> list[str]:
+    return [s.get("wrapUpCode") for p in conv["participants"] if p["purpose"] == "agent"
+            for sess in p["sessions"] for s in sess["segments"] if s["segmentType"] == "wrapup"]
+
+
+def test_wrap_up_code_arrives_a_day_late(sandbox_factory):
+    sandbox, api = sandbox_factory()
+    conv = next(c for c in sandbox.api.org.conversations if c.late_wrapup and c.day.isoformat() == "2026-11-18")
+    conv_id, day = conv.body["conversationId"], conv.day.isoformat()
+    api.control(now=iso(conv.end + timedelta(hours=2)))
+    first = _conversation(api, conv_id, day)
+    assert first["conversationEnd"] == iso(conv.end)
+    assert _wrapup_codes(first) and not any(_wrapup_codes(first))
+    api.control(now=iso(conv.end + timedelta(hours=25)))
+    assert all(_wrapup_codes(_conversation(api, conv_id, day)))
+
+
+def test_in_progress_conversations_have_no_end_until_they_end(sandbox_factory):
+    sandbox, api = sandbox_factory()
+    truth = ground_truth(sandbox.api.org)
+    open_one = next(t for t in truth["traps"] if t["kind"] == "in_progress")
+    conv = next(c for c in sandbox.api.org.conversations if c.body["conversationId"] == open_one["conversation"])
+    day = conv.day.isoformat()
+    now = conv.start + timedelta(hours=6)
+    api.control(now=iso(now))
+    live = _conversation(api, open_one["conversation"], day)
+    assert "conversationEnd" not in live
+    assert any("segmentEnd" not in s for p in live["participants"] for sess in p["sessions"] for s in sess["segments"])
+    api.control(now=iso(conv.end + timedelta(days=2)))
+    assert _conversation(api, open_one["conversation"], day)["conversationEnd"] == open_one["trueEnd"]
+
+
+def test_contact_merge_is_visible_only_after_it_happens(sandbox_factory):
+    sandbox, api = sandbox_factory()
+    source = next(c for c in sandbox.api.org.contacts.values() if c.merged_into)
+    api.control(now=iso(source.merged_at - timedelta(minutes=1)))
+    before = api.ok("GET", f"{EC}/contacts/{source.id}")
+    assert before["canonicalContact"]["id"] == source.id and "mergedTo" not in before
+    api.control(now=iso(source.merged_at + timedelta(minutes=1)))
+    after = api.ok("GET", f"{EC}/contacts/{source.id}")
+    assert after["canonicalContact"]["id"] == source.merged_into == after["mergedTo"]["id"]
+    target = api.ok("GET", f"{EC}/contacts/{source.merged_into}")
+    assert source.id in {m["id"] for m in target["mergedFrom"]}
+    assert {source.id, source.merged_into} <= {m["id"] for m in target["mergeSet"]}
+
+
+def test_archived_campaign_refuses_analytics(sandbox_factory):
+    sandbox, api = sandbox_factory()
+    campaign = next(c for c in sandbox.api.org.campaigns if c.statuses[-1][1] == "archived")
+    archived_at = campaign.statuses[-1][0]
+    params = {**day_params("2026-11-15", "2026-11-16"), "groupBy": "step"}
+    api.control(now=iso(archived_at - timedelta(hours=1)))
+    assert api.ok("GET", f"{PE}/campaigns/{campaign.id}")["status"] == "active"
+    assert api.get(f"{PE}/campaigns/{campaign.id}/analytics", params=params).status_code == 200
+    api.control(now=iso(archived_at + timedelta(hours=1)))
+    assert api.ok("GET", f"{PE}/campaigns/{campaign.id}")["status"] == "archived"
+    assert api.get(f"{PE}/campaigns/{campaign.id}/analytics", params=params).status_code == 404
+
+
+def test_scorecards_settle_over_48_hours_and_retraining_recomputes_history(sandbox_factory):
+    sandbox, api = sandbox_factory()
+    org = sandbox.api.org
+    truth = ground_truth(org)
+    # A retraining with three settled days before it, inside the generated range.
+    scorecard, index = next((s, i) for s in org.scorecards for i in range(1, len(s.versions))
+                            if (s.versions[i].trained_at - timedelta(days=3)).date() >= org.config.first_day)
+    previous, retrain = scorecard.versions[index - 1], scorecard.versions[index]
+    day = (retrain.trained_at - timedelta(days=3)).date()
+    params = {**day_params(day.isoformat(), (day + timedelta(days=1)).isoformat()), "metric": "performance"}
+    path = f"{PE}/scorecards/{scorecard.id}/analytics"
+
+    api.control(now=iso(day_end(day) + timedelta(hours=1)))
+    early = api.ok("GET", path, params=params)
+    api.control(now=iso(day_end(day) + timedelta(hours=49)))
+    settled = api.ok("GET", path, params=params)
+    assert early["modelVersion"] == settled["modelVersion"] == previous.version
+    assert early["performanceMetrics"]["actualConversionRate"] < settled["performanceMetrics"]["actualConversionRate"]
+    assert settled["performanceMetrics"] == truth["scorecards"][scorecard.id]["metrics"][previous.version][day.isoformat()]["performanceMetrics"]
+
+    api.control(now=iso(retrain.trained_at + timedelta(hours=1)))
+    recomputed = api.ok("GET", path, params=params)
+    assert recomputed["modelVersion"] == retrain.version and recomputed["retrainedAt"] == iso(retrain.trained_at)
+    assert recomputed["performanceMetrics"] == truth["scorecards"][scorecard.id]["metrics"][retrain.version][day.isoformat()]["performanceMetrics"]
+    assert recomputed["performanceMetrics"] != settled["performanceMetrics"]
+
+
+def test_data_availability_lags_the_clock(sandbox_factory):
+    sandbox, api = sandbox_factory(availability_lag_minutes=90)
+    available = parse_iso(api.ok("GET", f"{JOBS}/availability")["dataAvailabilityDate"])
+    assert sandbox.clock() - available == timedelta(minutes=90)
+
+
+def test_campaign_funnels_equal_the_truth(api, shared_sandbox):
+    truth = ground_truth(shared_sandbox.api.org)
+    for campaign_id, campaign in truth["campaigns"].items():
+        for day, steps in list(campaign["funnel"].items())[:3]:
+            response = api.get(f"{PE}/campaigns/{campaign_id}/analytics",
+                               params={**day_params(day, (parse_iso(day + "T00:00:00Z") + timedelta(days=1)).date().isoformat()),
+                                       "groupBy": "step"})
+            if response.status_code == 404:  # archived by the shared sandbox's clock
+                assert campaign["statuses"][-1]["status"] == "archived"
+                continue
+            assert [s["contactCount"] for s in response.json()["steps"]] == [s["contactCount"] for s in steps]
