@@ -463,6 +463,8 @@ def contact_body(contact: Contact, person: Person, merged_from: list[str], as_me
         phone: dict = {"display": contact.phone_written, "userInput": contact.phone_written}
         if contact.phone_has_e164:
             phone["e164"] = contact.phone.e164
+        if contact.phone_has_e164 or not contact.phone_written.startswith("+"):
+            # The org knows the country of a number typed without one; the pipeline needs it for E.164.
             phone["countryCode"] = contact.phone.country
         body["cellPhone"] = phone
     if contact.email_written:

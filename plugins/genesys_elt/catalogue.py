@@ -1,0 +1,97 @@
+"""Every endpoint the pipeline reads, declared as data: method, path, paging style, where the
+records sit in a page, and the query parameters a slice fills in. A site can remap a path through
+the connection's ``endpoints`` extra without touching code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .paging import PAGINATORS
+
+PE = "/api/v2/predictive-engagement"
+CONV_JOBS = "/api/v2/analytics/conversations/details/jobs"
+JOURNEY_QUERIES = "/api/v2/analytics/journeys/queries"
+EC = "/api/v2/externalcontacts"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    paging: str = "single"
+    records: str | None = None  # key of the record list in a page; None: the page is the record
+    params: dict = field(default_factory=dict)
+    body: dict | None = None
+
+    @property
+    def paginator(self):
+        return PAGINATORS[self.paging]
+
+    def render(self, **values) -> tuple[str, dict, dict | None]:
+        """Path, query parameters and body with the slice's values filled in."""
+        return self.path.format(**values), _fill(self.params, values), _fill(self.body, values)
+
+
+@dataclass(frozen=True)
+class AsyncQuery:
+    submit: Endpoint
+    status: Endpoint
+    results: Endpoint
+    id_key: str
+    done: str
+    failed: frozenset[str]
+
+
+CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
+    "campaigns": Endpoint("GET", f"{PE}/campaigns", "next_uri", "entities", {"pageSize": 100}),
+    "campaign": Endpoint("GET", f"{PE}/campaigns/{{campaign_id}}"),
+    "campaign_journey": Endpoint(
+        "GET", f"{PE}/campaigns/{{campaign_id}}/analytics", "next_page_uri", "steps",
+        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "groupBy": "step", "pageSize": 1000}),
+    "scorecards": Endpoint("GET", f"{PE}/scorecards", "next_uri", "entities", {"pageSize": 100}),
+    "scorecard_analytics": Endpoint(
+        "GET", f"{PE}/scorecards/{{scorecard_id}}/analytics", "single", None,
+        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "metric": "performance"}),
+    "conversation_availability": Endpoint("GET", f"{CONV_JOBS}/availability"),
+    "conversations": AsyncQuery(
+        submit=Endpoint("POST", CONV_JOBS, body={"interval": "{day_start}/{day_end}"}),
+        status=Endpoint("GET", f"{CONV_JOBS}/{{job_id}}"),
+        results=Endpoint("GET", f"{CONV_JOBS}/{{job_id}}/results", "cursor", "conversations", {"pageSize": 1000}),
+        id_key="jobId", done="FULFILLED", failed=frozenset({"FAILED", "CANCELLED", "EXPIRED"})),
+    "external_contact": Endpoint("GET", f"{EC}/contacts/{{contact_id}}"),
+    "external_contact_lookup": Endpoint("POST", f"{EC}/identifierlookup/contacts",
+                                        body={"type": "{identifier_type}", "value": "{identifier}"}),
+    "external_contacts_scan": Endpoint("GET", f"{EC}/scan/contacts", "next_uri", "entities", {"limit": 200}),
+    "journey_sessions": Endpoint("GET", f"{EC}/contacts/{{contact_id}}/journey/sessions", "next_uri", "entities",
+                                 {"pageSize": 200, "includeMerged": "true"}),
+    "journey_session_events": Endpoint("GET", "/api/v2/journey/sessions/{session_id}/events", "next_uri",
+                                       "entities", {"pageSize": 200}),
+    "journey_events": AsyncQuery(
+        submit=Endpoint("POST", JOURNEY_QUERIES, body={"type": "journey", "timeRange": {
+            "type": "absolute", "from": "{day_start}", "to": "{day_end}"}}),
+        status=Endpoint("GET", f"{JOURNEY_QUERIES}/{{job_id}}"),
+        results=Endpoint("GET", f"{JOURNEY_QUERIES}/{{job_id}}/results", "cursor_has_more", "events",
+                         {"pageSize": 1000}),
+        id_key="id", done="completed", failed=frozenset({"failed", "cancelled", "expired"})),
+}
+
+
+def catalogue(overrides: dict[str, str] | None = None) -> dict[str, Endpoint | AsyncQuery]:
+    """The catalogue with a site's path overrides (``{"campaign_journey": "/api/v2/..."}``)."""
+    entries = dict(CATALOGUE)
+    for name, path in (overrides or {}).items():
+        entry = entries.get(name)
+        if not isinstance(entry, Endpoint):
+            raise KeyError(f"no plain endpoint named {name!r} to override")
+        entries[name] = replace(entry, path=path)
+    return entries
+
+
+def _fill(template, values: dict):
+    if isinstance(template, str):
+        return template.format(**values)
+    if isinstance(template, dict):
+        return {k: _fill(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_fill(v, values) for v in template]
+    return template

@@ -1,0 +1,177 @@
+"""Raw staging: one slice (stream x UTC day, optionally x part) lands as page files, a rejects file
+and a manifest in a temporary directory, renamed into place only when complete. A re-run replaces
+the slice whole; a crash leaves the previous complete slice as it was."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .models import rejection_reason
+from .privacy import Pseudonymizer
+from .scrub import scrub
+
+log = logging.getLogger(__name__)
+RAW = Path("raw") / "genesys"
+MANIFEST = "_manifest.json"
+STALE_TMP_SECONDS = 6 * 3600
+
+
+def slice_dir(data_dir: Path, stream: str, day: date, part: str | None = None) -> Path:
+    path = data_dir / RAW / stream / f"date={day.isoformat()}"
+    return path / f"part={part}" if part else path
+
+
+@dataclass
+class SliceStats:
+    pages: int = 0
+    received: int = 0
+    landed: int = 0
+    rejected: int = 0
+    files: dict[str, str] = field(default_factory=dict)
+
+
+class SliceWriter:
+    """Use as a context manager; ``commit()`` publishes, leaving the block without it discards."""
+
+    def __init__(self, data_dir: Path, stream: str, day: date, pseudonymizer: Pseudonymizer,
+                 run_id: str | None = None, part: str | None = None):
+        self.stream, self.day, self.part = stream, day, part
+        self.final = slice_dir(data_dir, stream, day, part)
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.tmp = self.final.parent / f".tmp-{self.final.name}-{self.run_id}"
+        self.p = pseudonymizer
+        self.stats = SliceStats()
+        self._rejects = None
+        self._committed = False
+
+    def __enter__(self) -> "SliceWriter":
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        with _slice_lock(self.final):
+            _recover(self.final)
+        self.tmp.mkdir()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._rejects:
+            self._rejects.close()
+        if not self._committed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write_page(self, records: list) -> None:
+        """Validates, pseudonymizes and writes one page; invalid records go to the rejects file."""
+        self.stats.pages += 1
+        name = f"page-{self.stats.pages:05d}.jsonl"
+        lines = []
+        for record in records:
+            self.stats.received += 1
+            reason = rejection_reason(self.stream, record)
+            clean = scrub(self.stream, self.p, record)
+            if reason:
+                self.reject(clean, reason, already_scrubbed=True)
+                continue
+            lines.append(json.dumps(clean, sort_keys=True, separators=(",", ":")))
+            self.stats.landed += 1
+        self._write(name, "".join(line + "\n" for line in lines))
+
+    def reject(self, record: object, reason: str, already_scrubbed: bool = False) -> None:
+        if self._rejects is None:
+            self._rejects = open(self.tmp / "rejects.jsonl", "w", encoding="utf-8")
+        clean = record if already_scrubbed else scrub(self.stream, self.p, record)
+        self._rejects.write(json.dumps({"stream": self.stream, "date": self.day.isoformat(), "part": self.part,
+                                        "reason": reason, "record": clean}, sort_keys=True) + "\n")
+        self.stats.rejected += 1
+
+    def _write(self, name: str, text: str) -> None:
+        data = text.encode()
+        with open(self.tmp / name, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.stats.files[name] = hashlib.sha256(data).hexdigest()
+
+    def commit(self, **manifest_extra) -> dict:
+        if self._rejects:
+            self._rejects.close()
+            self._rejects = None
+            data = (self.tmp / "rejects.jsonl").read_bytes()
+            self.stats.files["rejects.jsonl"] = hashlib.sha256(data).hexdigest()
+        manifest = {
+            "stream": self.stream, "date": self.day.isoformat(), "part": self.part, "run_id": self.run_id,
+            "extracted_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "pages": self.stats.pages, "received": self.stats.received, "records": self.stats.landed,
+            "rejected": self.stats.rejected, "files": self.stats.files, **manifest_extra,
+        }
+        self._write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=1))
+        _fsync_dir(self.tmp)
+        with _slice_lock(self.final):
+            old = self.final.parent / f".old-{self.final.name}-{self.run_id}"
+            if self.final.exists():
+                os.rename(self.final, old)
+            os.rename(self.tmp, self.final)  # the one moment the new slice becomes visible
+            _fsync_dir(self.final.parent)
+            shutil.rmtree(old, ignore_errors=True)
+        self._committed = True
+        log.info("landed %s %s%s: %d records, %d rejected, %d pages", self.stream, self.day,
+                 f" part {self.part}" if self.part else "", self.stats.landed, self.stats.rejected, self.stats.pages)
+        return manifest
+
+
+@contextmanager
+def _slice_lock(final: Path):
+    """Serializes the swap of one slice between concurrent runs (processes included)."""
+    lock_path = final.parent / f".lock-{final.name}"
+    with open(lock_path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _recover(final: Path) -> None:
+    """A crash between the two renames leaves the previous slice under .old-*: put it back. A killed
+    run leaves a .tmp-* directory: removed once old enough that no live run can own it."""
+    olds = sorted(final.parent.glob(f".old-{final.name}-*"), key=lambda p: p.stat().st_mtime)
+    if not final.exists() and olds:
+        os.rename(olds[-1], final)
+        olds = olds[:-1]
+    for stale in olds:
+        shutil.rmtree(stale, ignore_errors=True)
+    cutoff = time.time() - STALE_TMP_SECONDS
+    for tmp in final.parent.glob(f".tmp-{final.name}-*"):
+        if tmp.stat().st_mtime < cutoff:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
+    path = slice_dir(data_dir, stream, day, part) / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def read_records(data_dir: Path, stream: str, day: date, part: str | None = None):
+    """The landed records of a complete slice (all parts when ``part`` is None and parts exist)."""
+    base = slice_dir(data_dir, stream, day, part)
+    pattern = "part=*/page-*.jsonl" if part is None and any(base.glob("part=*")) else "page-*.jsonl"
+    for page in sorted(base.glob(pattern)):
+        with open(page, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)

@@ -1,0 +1,171 @@
+"""Pydantic models of each stream's records. A record that fails its model is rejected with the
+reason; unknown extra fields are allowed (the API grows), missing keys and wrong types are not.
+Enum-like fields stay plain strings so a new value from the API is kept, not dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamp has no UTC offset")
+    return value
+
+
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=False)
+
+
+# ------------------------------------------------------------------ predictive engagement
+class Campaign(Payload):
+    id: NonEmpty
+    name: str
+    status: NonEmpty
+    scorecardId: str | None = None
+    createdDate: Timestamp | None = None
+    modifiedDate: Timestamp | None = None
+
+
+class CampaignStep(Payload):
+    """One funnel step, as landed: the API's step plus its campaign and position."""
+
+    campaignId: NonEmpty
+    scorecardId: str | None = None
+    dateFrom: Timestamp
+    dateTo: Timestamp
+    stepSequence: int = Field(ge=1)
+    stepId: NonEmpty
+    stepName: str | None = None
+    contactCount: int = Field(ge=0)
+    conversionRate: float | None = Field(default=None, ge=0)
+    averageScore: float | None = Field(default=None, ge=0, le=1)
+    exitReason: str | None = None
+
+
+class PerformanceMetrics(Payload):
+    precision: float | None = Field(default=None, ge=0, le=1)
+    recall: float | None = Field(default=None, ge=0, le=1)
+    f1Score: float | None = Field(default=None, ge=0, le=1)
+    auc: float | None = Field(default=None, ge=0, le=1)
+    actualConversionRate: float | None = Field(default=None, ge=0, le=1)
+    predictedConversionRate: float | None = Field(default=None, ge=0, le=1)
+
+
+class ScorecardPerformance(Payload):
+    scorecardId: NonEmpty
+    scorecardName: str | None = None
+    dateFrom: Timestamp
+    dateTo: Timestamp
+    modelVersion: NonEmpty
+    retrainedAt: Timestamp | None = None
+    performanceMetrics: PerformanceMetrics
+    scoreDistribution: dict[str, Annotated[int, Field(ge=0)]] = {}
+
+
+# ------------------------------------------------------------------ conversations
+class Segment(Payload):
+    segmentStart: Timestamp
+    segmentEnd: Timestamp | None = None
+    segmentType: NonEmpty
+    queueId: str | None = None
+    wrapUpCode: str | None = None
+    disconnectType: str | None = None
+
+
+class MediaSession(Payload):
+    mediaType: NonEmpty
+    direction: str | None = None
+    segments: list[Segment]
+
+
+class Participant(Payload):
+    purpose: NonEmpty
+    participantId: str | None = None
+    userId: str | None = None
+    externalContactId: str | None = None
+    attributes: dict[str, str] | None = None
+    sessions: list[MediaSession] = []
+
+
+class Conversation(Payload):
+    conversationId: NonEmpty
+    conversationStart: Timestamp
+    conversationEnd: Timestamp | None = None
+    originatingDirection: str | None = None
+    divisionIds: list[str] = []
+    participants: list[Participant] = Field(min_length=1)
+
+    @field_validator("conversationEnd")
+    @classmethod
+    def _ends_after_start(cls, end, info):
+        start = info.data.get("conversationStart")
+        if end is not None and start is not None and end < start:
+            raise ValueError("conversationEnd is before conversationStart")
+        return end
+
+
+# ------------------------------------------------------------------ external contacts
+class EntityRef(Payload):
+    id: NonEmpty
+
+
+class ExternalContact(Payload):
+    id: NonEmpty
+    canonicalContact: EntityRef | None = None
+    mergedTo: EntityRef | None = None
+    mergedFrom: list[EntityRef] = []
+    mergeSet: list[EntityRef] = []
+
+
+# ------------------------------------------------------------------ journey
+class EventSession(Payload):
+    id: NonEmpty
+    type: str | None = None
+
+
+class JourneyEvent(Payload):
+    id: NonEmpty
+    eventType: NonEmpty
+    createdDate: Timestamp
+    session: EventSession
+    correlationId: str | None = None
+    customerId: str | None = None
+    customerIdType: str | None = None
+
+
+class JourneySession(Payload):
+    id: NonEmpty
+    type: NonEmpty
+    createdDate: Timestamp
+    endedDate: Timestamp | None = None
+    authenticated: bool | None = None
+    externalContact: EntityRef | None = None
+
+
+MODELS: dict[str, type[Payload]] = {
+    "campaigns": Campaign,
+    "campaign_journey": CampaignStep,
+    "scorecards": ScorecardPerformance,
+    "conversations": Conversation,
+    "external_contacts": ExternalContact,
+    "journey_events": JourneyEvent,
+    "journey_sessions": JourneySession,
+}
+
+
+def rejection_reason(stream: str, record: object) -> str | None:
+    """None when the record is valid; otherwise a one-line reason naming the fields at fault."""
+    try:
+        MODELS[stream].model_validate(record)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or '<record>'}: {e['msg']}" for e in exc.errors()[:5]]
+        return "; ".join(problems)
+    return None

@@ -1,0 +1,110 @@
+"""Where the org is and how to log in: from the Airflow connection ``genesys_cloud`` (its JSON
+form in ``AIRFLOW_CONN_GENESYS_CLOUD``) or from ``GENESYS_CLIENT_ID``/``GENESYS_CLIENT_SECRET``/
+``GENESYS_REGION``. Credentials never come from code."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+CONN_ENV = "AIRFLOW_CONN_GENESYS_CLOUD"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    client_id: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_base: str
+    login_base: str
+    clients: tuple[ClientCredentials, ...]
+    pii_key: bytes = field(repr=False)
+    data_dir: Path
+    rate_limit_per_minute: int = 300
+    rate_share: float = 0.85  # stay this far under the limit
+    default_region: str = "US"  # for phone numbers written without a country
+    verify_tls: bool = True
+    endpoint_overrides: dict = field(default_factory=dict)
+    poll_budget_seconds: float = 900.0
+    archived_retry_delay_seconds: float = 60.0
+
+    @property
+    def is_sandbox(self) -> bool:
+        return urlsplit(self.api_base).hostname in LOOPBACK
+
+
+def data_dir_from_env(env=os.environ) -> Path:
+    return Path(env.get("GENESYS_ELT_DATA_DIR") or "./data").resolve()
+
+
+def from_connection(host: str, login: str | None, password: str | None, extra: dict | None,
+                    env=os.environ, port: int | None = None) -> Settings:
+    """Builds settings from the parts of an Airflow connection."""
+    extra = dict(extra or {})
+    if not host:
+        raise ConfigError("the genesys_cloud connection has no host (the API base URL)")
+    if not login or not password:
+        raise ConfigError("the genesys_cloud connection needs a login (client id) and password (client secret)")
+    api_base = host if "://" in host else f"https://{host}"
+    if port and urlsplit(api_base).port is None:
+        api_base = f"{api_base.rstrip('/')}:{port}"
+    api_base = api_base.rstrip("/")
+    if not urlsplit(api_base).hostname:
+        raise ConfigError(f"cannot read a host name from {api_base!r}")
+    login_base = (extra.get("login_host") or api_base.replace("://api.", "://login.", 1)).rstrip("/")
+    if "://" not in login_base:
+        login_base = f"https://{login_base}"
+    allow_http = str(extra.get("allow_http", "false")).lower() == "true"
+    for url in (api_base, login_base):
+        scheme, hostname = urlsplit(url).scheme, urlsplit(url).hostname
+        if scheme not in ("https", "http"):
+            raise ConfigError(f"unsupported URL scheme in {url!r}")
+        if scheme == "http" and hostname not in LOOPBACK and not allow_http:
+            raise ConfigError(f"refusing plain HTTP to {hostname}: use https, or set extra allow_http=true")
+    clients = [ClientCredentials(login, password)]
+    for more in extra.get("extra_clients", []):
+        if not more.get("login") or not more.get("password"):
+            raise ConfigError("each entry of extra_clients needs login and password")
+        clients.append(ClientCredentials(more["login"], more["password"]))
+    key = env.get("GENESYS_ELT_PII_KEY") or extra.get("pii_key")
+    if not key or len(key) < 16:
+        raise ConfigError("set GENESYS_ELT_PII_KEY (at least 16 characters): the key that pseudonymizes PII")
+    return Settings(
+        api_base=api_base, login_base=login_base, clients=tuple(clients), pii_key=key.encode(),
+        data_dir=data_dir_from_env(env),
+        rate_limit_per_minute=int(extra.get("rate_limit_per_minute", 300)),
+        default_region=extra.get("default_region", "US"),
+        verify_tls=str(extra.get("verify_tls", "true")).lower() != "false",
+        endpoint_overrides=dict(extra.get("endpoints", {})),
+        poll_budget_seconds=float(extra.get("poll_budget_seconds", 900)),
+        archived_retry_delay_seconds=float(extra.get("archived_retry_delay_seconds", 60)),
+    )
+
+
+def from_env(env=os.environ) -> Settings:
+    """The connection variable wins; otherwise the GENESYS_* variables name a real region."""
+    raw = env.get(CONN_ENV)
+    if raw:
+        try:
+            conn = json.loads(raw)
+        except ValueError:
+            raise ConfigError(f"{CONN_ENV} must be the JSON form of an Airflow connection") from None
+        extra = conn.get("extra") or {}
+        if isinstance(extra, str):
+            extra = json.loads(extra or "{}")
+        return from_connection(conn.get("host", ""), conn.get("login"), conn.get("password"), extra, env,
+                               conn.get("port"))
+    client_id, secret, region = (env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET", "GENESYS_REGION"))
+    if client_id and secret and region:
+        return from_connection(f"https://api.{region}", client_id, secret, {}, env)
+    raise ConfigError(f"no Genesys Cloud connection: set {CONN_ENV}, or GENESYS_CLIENT_ID, "
+                      "GENESYS_CLIENT_SECRET and GENESYS_REGION")
