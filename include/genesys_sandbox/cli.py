@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--rate-limit-per-minute", type=int, default=300)
+    serve.add_argument("--rate-window-seconds", type=float, default=60.0,
+                       help="length of the rate-limit window; the limit scales with it (tests shorten it)")
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--fault-rate", type=_share, default=0.0)
     serve.add_argument("--token-ttl-seconds", type=_positive, default=86400)
@@ -102,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = ServerConfig(
         org=_org_config(args), host=args.host, port=args.port, rate_limit_per_minute=args.rate_limit_per_minute,
+        rate_window_seconds=args.rate_window_seconds,
         latency_ms=args.latency_ms, fault_rate=args.fault_rate, token_ttl_seconds=args.token_ttl_seconds,
         clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
         job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,

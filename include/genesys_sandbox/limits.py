@@ -13,10 +13,13 @@ WINDOW_SECONDS = 60.0
 
 
 class RateLimiter:
-    """A sliding 60-second window per OAuth client: request N+1 inside the window gets 429."""
+    """A sliding window per OAuth client (60 s unless shortened for tests): once the window holds
+    the limit's worth of requests, the next one gets 429."""
 
-    def __init__(self, per_minute: int):
+    def __init__(self, per_minute: int, window_seconds: float = WINDOW_SECONDS):
         self.per_minute = per_minute
+        self.window = window_seconds
+        self.per_window = max(1, round(per_minute * window_seconds / WINDOW_SECONDS)) if per_minute > 0 else 0
         self._accepted: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -25,12 +28,12 @@ class RateLimiter:
         now = time.monotonic()
         with self._lock:
             window = self._accepted[client_id]
-            while window and window[0] <= now - WINDOW_SECONDS:
+            while window and window[0] <= now - self.window:
                 window.popleft()
-            if self.per_minute <= 0 or len(window) < self.per_minute:
+            if self.per_minute <= 0 or len(window) < self.per_window:
                 window.append(now)
                 return True, len(window), 0
-            wait = max(1, math.ceil(window[0] + WINDOW_SECONDS - now))
+            wait = max(1, math.ceil(window[0] + self.window - now))
             return False, len(window), wait
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8765
     rate_limit_per_minute: int = 300
+    rate_window_seconds: float = 60.0
     latency_ms: int = 0
     fault_rate: float = 0.0
     token_ttl_seconds: int = 86400
@@ -64,7 +66,7 @@ class Sandbox:
         self.config = config
         self.clock = Clock(config.now)
         self.tokens = TokenStore(config.clients, config.token_ttl_seconds)
-        self.limiter = RateLimiter(config.rate_limit_per_minute)
+        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_window_seconds)
         self.faults = FaultInjector(config.org.seed, config.fault_rate)
         self.stats = Stats()
         self.jobs = JobBoard(config.org.seed, config.job_latency_seconds, config.job_ttl_seconds,
@@ -114,6 +116,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     allow_reuse_address = True
     sandbox: Sandbox
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-answer (killed, timed out) is normal here, not a server error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -186,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         resolved = sandbox.api.resolve(method, url.path)
         endpoint = resolved[0].name if resolved else "unknown"
         admitted, used, wait = sandbox.limiter.admit(client.client_id)
-        limit_headers = {"inin-ratelimit-allowed": str(sandbox.limiter.per_minute),
+        limit_headers = {"inin-ratelimit-allowed": str(sandbox.limiter.per_window),
                          "inin-ratelimit-count": str(used), "inin-ratelimit-reset": str(wait or 60)}
         if not admitted:
             sandbox.stats.record(client.client_id, endpoint, 429, limited=True)

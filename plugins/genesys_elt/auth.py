@@ -32,7 +32,7 @@ class TokenProvider:
         self._verify = verify
         self._clock = clock
         self._token: str | None = None
-        self._expires_at = 0.0
+        self._refresh_at = 0.0
         self._lock = threading.Lock()
         self.fetches = 0
 
@@ -42,7 +42,7 @@ class TokenProvider:
 
     def token(self) -> str:
         with self._lock:
-            if self._token is None or self._clock() >= self._expires_at - REFRESH_MARGIN_SECONDS:
+            if self._token is None or self._clock() >= self._refresh_at:
                 self._fetch()
             return self._token
 
@@ -75,7 +75,9 @@ class TokenProvider:
         if refused:
             raise WriteScopeRefused(f"client {self._credentials.client_id!r} holds write scopes {refused}; "
                                     "give the extraction client read-only scopes")
-        self._token, self._expires_at = token, self._clock() + lifetime
+        # Refresh 120 s early; a very short-lived token (as some tests use) is refreshed at half-life.
+        self._token = token
+        self._refresh_at = self._clock() + lifetime - min(REFRESH_MARGIN_SECONDS, lifetime / 2)
         self.fetches += 1
         log.info("token obtained for client %s (expires in %ds)", self._credentials.client_id, lifetime)
 

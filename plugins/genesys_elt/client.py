@@ -39,7 +39,7 @@ class ApiClient:
                                     settings.verify_tls)
         self.budget = RateBudget(settings.rate_limit_per_minute, settings.rate_share)
         self.max_attempts = max_attempts
-        self._backoff = wait_exponential_jitter(initial=backoff_initial, max=backoff_max)
+        self._backoff = wait_exponential_jitter(multiplier=backoff_initial, jitter=backoff_initial, max=backoff_max)
         self._lock = threading.Lock()
         self.sent = 0  # requests that reached the wire, retries included
         self.retried = 0

@@ -30,7 +30,7 @@ class RateBudget:
                 self._last = now
                 delay = max(0.0, self._paused_until - now)
                 if delay == 0.0:
-                    if self._tokens >= 1.0:
+                    if self._tokens >= 1.0 - 1e-9:  # float slack: a computed wait must end the wait
                         self._tokens -= 1.0
                         return waited
                     delay = (1.0 - self._tokens) / self.rate

@@ -8,6 +8,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from .catalogue import AsyncQuery, Endpoint, catalogue
@@ -42,7 +43,8 @@ class Extractor:
     pool: ClientPool
     run_id: str | None = None
     workers_per_client: int = 4
-    sleep: object = time.sleep
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], datetime] = _utcnow  # decides pending_backfill; tests follow the sandbox's clock
     endpoints: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -143,14 +145,14 @@ class Extractor:
         path = self.settings.data_dir / RAW / "_skips" / stream / f"date={day.isoformat()}" / f"{part}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"stream": stream, "date": day.isoformat(), "part": part, "reason": reason,
-                                    "skipped_at": _utcnow().isoformat()}))
+                                    "skipped_at": self.clock().isoformat()}))
         log.warning("skipped %s %s part %s: %s", stream, day, part, reason)
 
     def scorecards(self, day: date, requests_before: int) -> dict:
         """Model performance for ``day``. Outcomes backfill for 48 h: a slice pulled earlier than that
         is flagged pending_backfill (the DAG pulls day D-2 to avoid it)."""
         scorecards = [s for _, records in self._pages("scorecards") for s in records if isinstance(s, dict)]
-        pending = _utcnow() < datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=1) + SCORECARD_SETTLE
+        pending = self.clock() < datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=1) + SCORECARD_SETTLE
 
         def pull(scorecard: dict) -> dict:
             body = self._get("scorecard_analytics", scorecard_id=scorecard["id"], **day_bounds(day))
