@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+import tempfile
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,6 +13,10 @@ import requests
 from genesys_sandbox.auth import DEFAULT_CLIENT, OAuthClient
 from genesys_sandbox.org import OrgConfig
 from genesys_sandbox.server import Sandbox, ServerConfig
+
+# Airflow reads its home on first import: keep tests away from any real ~/airflow.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow_home_"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 END_DATE = date(2026, 11, 21)
 # The org's clock two days after the last day: every day has settled except the last two.

@@ -1,0 +1,50 @@
+"""Journey events for day D (the async journey query), and the journey sessions of the contacts
+the conversations DAG saw that day."""
+
+from __future__ import annotations
+
+from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
+from airflow.sdk import DAG, task
+from genesys_elt.dag_defaults import (
+    DAILY,
+    DEFAULT_ARGS,
+    SENSOR_POKE_SECONDS,
+    SENSOR_TIMEOUT_SECONDS,
+    START,
+    raw_asset,
+)
+
+with DAG(
+    dag_id="genesys_journey",
+    schedule=DAILY,
+    start_date=START,
+    catchup=False,
+    max_active_runs=3,
+    default_args=DEFAULT_ARGS,
+    tags=["genesys", "extract", "journey"],
+    doc_md=__doc__,
+):
+
+    @task(outlets=[raw_asset("journey_events")])
+    def journey_events(data_interval_start=None):
+        from genesys_elt.orchestration import extract, slice_day
+
+        return extract("journey_events", slice_day(data_interval_start))
+
+    contacts_landed = ExternalTaskSensor(
+        task_id="wait_for_external_contacts",
+        external_dag_id="genesys_conversations",
+        external_task_id="external_contacts",
+        mode="reschedule",
+        poke_interval=SENSOR_POKE_SECONDS,
+        timeout=SENSOR_TIMEOUT_SECONDS,
+    )
+
+    @task(outlets=[raw_asset("journey_sessions")])
+    def journey_sessions(data_interval_start=None):
+        from genesys_elt.orchestration import extract, slice_day
+
+        return extract("journey_sessions", slice_day(data_interval_start))
+
+    journey_events()
+    contacts_landed >> journey_sessions()

@@ -1,0 +1,46 @@
+"""Predictive Engagement: campaigns, each campaign's step funnel for day D, and scorecard
+(model) performance for D-2, once outcomes have had 48 hours to arrive."""
+
+from __future__ import annotations
+
+from airflow.sdk import DAG, task
+from genesys_elt.dag_defaults import DAILY, DEFAULT_ARGS, START, raw_asset
+
+with DAG(
+    dag_id="genesys_predictive_engagement",
+    schedule=DAILY,
+    start_date=START,
+    catchup=False,
+    max_active_runs=3,
+    default_args=DEFAULT_ARGS,
+    tags=["genesys", "extract", "predictive-engagement"],
+    doc_md=__doc__,
+):
+
+    @task(outlets=[raw_asset("campaigns")])
+    def campaigns(data_interval_start=None):
+        from genesys_elt.orchestration import extract, slice_day
+
+        return extract("campaigns", slice_day(data_interval_start))
+
+    @task
+    def list_campaigns():
+        from genesys_elt.orchestration import campaign_ids
+
+        return campaign_ids()
+
+    @task(outlets=[raw_asset("campaign_journey")], max_active_tis_per_dagrun=4)
+    def campaign_journey(campaign_id: str, data_interval_start=None):
+        from genesys_elt.orchestration import campaign_journey as extract_campaign, slice_day
+
+        return extract_campaign(slice_day(data_interval_start), campaign_id)
+
+    @task(outlets=[raw_asset("scorecards")])
+    def scorecards(data_interval_start=None):
+        from genesys_elt.orchestration import extract, scorecard_day, slice_day
+
+        return extract("scorecards", scorecard_day(slice_day(data_interval_start)))
+
+    campaigns()
+    campaign_journey.expand(campaign_id=list_campaigns())
+    scorecards()

@@ -1,0 +1,68 @@
+"""Every DAG imports cleanly and quickly, without touching the network, with retries, tags, a daily
+data interval and its API work in the API pool."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
+EXPECTED = {"genesys_predictive_engagement", "genesys_conversations", "genesys_journey"}
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_DIR))
+
+
+def test_every_dag_imports_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert EXPECTED <= set(dagbag.dags)
+
+
+@pytest.mark.parametrize("path", sorted(DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_each_dag_file_parses_in_under_a_second_without_network(dagbag, path, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"{path.name} opened a network connection at import time")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    started = time.perf_counter()
+    bag = DagBag(dag_folder=str(path))
+    elapsed = time.perf_counter() - started
+    assert bag.import_errors == {}
+    assert bag.dags, f"{path.name} defines no DAG"
+    assert elapsed < 1.0, f"{path.name} took {elapsed:.2f}s to parse"
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_dag_has_tags_retries_and_a_daily_data_interval(dagbag, dag_id):
+    from airflow.sdk import CronDataIntervalTimetable
+
+    dag = dagbag.dags[dag_id]
+    assert {"genesys", "extract"} <= set(dag.tags)
+    assert isinstance(dag.timetable, CronDataIntervalTimetable)
+    assert dag.timetable.expression == "0 0 * * *" and str(dag.timetable.timezone) == "UTC"
+    assert dag.catchup is False and dag.max_active_runs >= 1
+    for task in dag.tasks:
+        assert task.retries >= 3, f"{dag_id}.{task.task_id} has {task.retries} retries"
+        assert task.retry_exponential_backoff, f"{dag_id}.{task.task_id} retries without backoff"
+        assert task.pool == "genesys_api", f"{dag_id}.{task.task_id} is outside the API pool"
+
+
+def test_each_extract_task_emits_its_stream_asset(dagbag):
+    emitted = {outlet.name for dag_id in EXPECTED for task in dagbag.dags[dag_id].tasks for outlet in task.outlets}
+    assert emitted == {f"genesys_raw_{s}" for s in ("campaigns", "campaign_journey", "scorecards", "conversations",
+                                                    "external_contacts", "journey_events", "journey_sessions")}
+
+
+def test_waits_do_not_hold_a_worker_slot(dagbag):
+    sensors = [t for dag_id in EXPECTED for t in dagbag.dags[dag_id].tasks if hasattr(t, "poke")]
+    assert len(sensors) == 2
+    assert all(s.mode == "reschedule" for s in sensors)
