@@ -1,0 +1,70 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='slice_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+-- Conversations flattened to one row per participant session segment. The costly step of the
+-- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
+
+with slices as (
+    select slice_date, slice_checksum
+    from {{ ref('int_slice_checksums') }} as checksums
+    where stream = 'conversations'
+    {% if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as built
+            where built.slice_date = checksums.slice_date and built.slice_checksum = checksums.slice_checksum
+        )
+    {% endif %}
+),
+
+conversations as (
+    select conversations.*, slices.slice_checksum
+    from {{ ref('stg_genesys__conversations') }} as conversations
+    join slices on slices.slice_date = conversations.slice_date
+),
+
+participants as (
+    select conversations.*, participant.value as participant
+    from conversations, {{ json_array_elements('conversations.participants') }} as participant(value)
+),
+
+sessions as (
+    select participants.*, customer_session.value as session
+    from participants, {{ json_array_elements("participants.participant -> 'sessions'") }} as customer_session(value)
+),
+
+segments as (
+    select sessions.*, segment.value as segment
+    from sessions, {{ json_array_elements("sessions.session -> 'segments'") }} as segment(value)
+)
+
+select
+    slice_date,
+    slice_checksum,
+    conversation_id,
+    conversation_start,
+    conversation_end,
+    originating_direction,
+    division_ids,
+    participant ->> 'participantId' as participant_id,
+    participant ->> 'purpose' as purpose,
+    participant ->> 'userId' as user_id,
+    participant ->> 'externalContactId' as external_contact_id,
+    participant -> 'attributes' ->> 'correlationId' as correlation_id,
+    session ->> 'sessionId' as session_id,
+    session ->> 'mediaType' as media_type,
+    session ->> 'messageType' as message_type,
+    session ->> 'direction' as session_direction,
+    session ->> 'ani' as ani,
+    session ->> 'addressFrom' as address_from,
+    session ->> 'journeyCustomerSessionId' as journey_session_id,
+    cast(segment ->> 'segmentStart' as timestamp) as segment_start,
+    cast(segment ->> 'segmentEnd' as timestamp) as segment_end,
+    segment ->> 'segmentType' as segment_type,
+    segment ->> 'queueId' as queue_id,
+    segment ->> 'wrapUpCode' as wrap_up_code
+from segments

@@ -1,0 +1,60 @@
+-- One row per resolved customer: the identity graph's connected component, with the contacts and
+-- identifiers it joined. Merged contacts sit under their canonical contact (merged_from_ids).
+
+with keys as (
+    select * from {{ ref('int_customer_keys') }}
+),
+
+contacts as (
+    select contacts.*, keys.customer_key
+    from {{ ref('stg_genesys__external_contacts') }} as contacts
+    join keys on keys.node = 'contact:' || contacts.contact_id
+),
+
+contact_summary as (
+    select
+        customer_key,
+        min(case when contact_id = canonical_contact_id then contact_id end) as primary_contact_id,
+        string_agg(distinct case when contact_id = canonical_contact_id then contact_id end, ',') as contact_ids,
+        string_agg(distinct case when contact_id <> canonical_contact_id then contact_id end, ',') as merged_from_ids,
+        string_agg(distinct crm_external_id, ',') as crm_external_ids
+    from contacts
+    group by customer_key
+),
+
+node_summary as (
+    select
+        customer_key,
+        count(case when node_type = 'phone' then 1 end) as phone_count,
+        count(case when node_type = 'email' then 1 end) as email_count,
+        count(case when node_type = 'conversation' then 1 end) as conversation_count,
+        count(case when node_type = 'session' then 1 end) as journey_session_count
+    from keys
+    group by customer_key
+),
+
+activity as (
+    select customer_key, min(occurred_at) as first_seen_at, max(occurred_at) as last_seen_at
+    from {{ ref('int_timeline_touchpoints') }}
+    group by customer_key
+)
+
+select
+    node_summary.customer_key,
+    contact_summary.primary_contact_id,
+    contact_summary.contact_ids,
+    contact_summary.merged_from_ids,
+    contact_summary.crm_external_ids,
+    node_summary.phone_count,
+    node_summary.email_count,
+    node_summary.conversation_count,
+    node_summary.journey_session_count,
+    contact_summary.customer_key is not null as is_known_contact,
+    activity.first_seen_at,
+    activity.last_seen_at
+from node_summary
+left join contact_summary on contact_summary.customer_key = node_summary.customer_key
+left join activity on activity.customer_key = node_summary.customer_key
+where node_summary.conversation_count > 0
+    or node_summary.journey_session_count > 0
+    or contact_summary.customer_key is not null

@@ -1,0 +1,89 @@
+-- One row per conversation. Only the customer-facing participant and the agents count; IVR, ACD,
+-- bots and other system participants are dropped. Duration runs from start to the end of the last
+-- wrap-up; a conversation still in progress is flagged and has no duration.
+
+with segments as (
+    select * from {{ ref('int_conversation_segments') }}
+    where purpose in ('customer', 'external', 'agent')
+),
+
+customer as (
+    select
+        conversation_id,
+        min(media_type) as media_type,
+        min(message_type) as message_type,
+        min(external_contact_id) as external_contact_id,
+        min(correlation_id) as correlation_id,
+        min(journey_session_id) as journey_session_id
+    from segments
+    where purpose in ('customer', 'external')
+    group by conversation_id
+),
+
+agent_segments as (
+    select
+        *,
+        row_number() over (partition by conversation_id order by segment_start desc, segment_end desc) as latest
+    from segments
+    where purpose = 'agent'
+),
+
+last_agent as (
+    select conversation_id, user_id as agent_id, queue_id as last_queue_id
+    from agent_segments where latest = 1
+),
+
+wrap_ups as (
+    select
+        conversation_id,
+        wrap_up_code,
+        segment_end,
+        row_number() over (partition by conversation_id order by segment_end desc) as latest
+    from segments
+    where segment_type = 'wrapup'
+),
+
+conversations as (
+    select distinct
+        slice_date, conversation_id, conversation_start, conversation_end, originating_direction, division_ids
+    from {{ ref('int_conversation_segments') }}
+),
+
+contacts as (
+    select contact_id, canonical_contact_id from {{ ref('stg_genesys__external_contacts') }}
+),
+
+keys as (
+    select node_id as conversation_id, customer_key
+    from {{ ref('int_customer_keys') }}
+    where node_type = 'conversation'
+)
+
+select
+    conversations.conversation_id,
+    keys.customer_key,
+    {{ conversation_channel('customer.media_type', 'customer.message_type') }} as channel,
+    customer.media_type,
+    conversations.originating_direction as direction,
+    conversations.conversation_start as started_at,
+    conversations.conversation_end as ended_at,
+    case when conversations.conversation_end is not null then
+        cast({{ seconds_between('conversations.conversation_start',
+                                'greatest(conversations.conversation_end, coalesce(wrap_ups.segment_end, conversations.conversation_end))') }}
+             as integer)
+    end as duration_seconds,
+    last_agent.last_queue_id,
+    last_agent.agent_id,
+    wrap_ups.wrap_up_code,
+    conversations.division_ids,
+    conversations.conversation_end is null as is_in_progress,
+    coalesce(contacts.canonical_contact_id, customer.external_contact_id) as external_contact_id,
+    customer.correlation_id,
+    customer.journey_session_id,
+    conversations.slice_date
+from conversations
+left join customer on customer.conversation_id = conversations.conversation_id
+left join last_agent on last_agent.conversation_id = conversations.conversation_id
+left join wrap_ups on wrap_ups.conversation_id = conversations.conversation_id and wrap_ups.latest = 1
+left join contacts on contacts.contact_id = customer.external_contact_id
+left join keys on keys.conversation_id = conversations.conversation_id

@@ -1,0 +1,13 @@
+-- One row per campaign, day and funnel step.
+select
+    date as slice_date,
+    json ->> 'campaignId' as campaign_id,
+    json ->> 'scorecardId' as scorecard_id,
+    json ->> 'stepId' as step_id,
+    json ->> 'stepName' as step_name,
+    cast(json ->> 'stepSequence' as integer) as step_sequence,
+    cast(json ->> 'contactCount' as integer) as contact_count,
+    cast(json ->> 'conversionRate' as double) as conversion_rate,
+    cast(json ->> 'averageScore' as double) as average_score,
+    json ->> 'exitReason' as exit_reason
+from {{ source('genesys_raw', 'campaign_journey') }}

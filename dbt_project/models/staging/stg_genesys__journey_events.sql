@@ -1,0 +1,17 @@
+-- One row per journey event: web page views, clicks and forms, and telephony events.
+select
+    date as slice_date,
+    json ->> 'id' as event_id,
+    cast(json ->> 'createdDate' as timestamp) as created_at,
+    json ->> 'eventType' as event_type,
+    coalesce(json ->> 'channel', split_part(json ->> 'eventType', '.', 1)) as channel,
+    json ->> 'customerId' as journey_customer_id,
+    json ->> 'customerIdType' as journey_customer_id_type,
+    json -> 'session' ->> 'id' as session_id,
+    json -> 'session' ->> 'type' as session_type,
+    json ->> 'correlationId' as correlation_id,
+    json -> 'webEvent' ->> 'eventName' as event_name,
+    cast(json -> 'webEvent' ->> 'authenticated' as boolean) as authenticated,
+    json -> 'webEvent' -> 'page' ->> 'url' as page_url,
+    json -> 'webEvent' -> 'page' ->> 'title' as page_title
+from {{ source('genesys_raw', 'journey_events') }}

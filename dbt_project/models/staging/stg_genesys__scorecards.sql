@@ -1,0 +1,28 @@
+-- One row per scorecard, model version and day. A slice taken before outcomes settled (48 h) is
+-- flagged pending_backfill by its manifest and replaced when re-extracted.
+with scorecards as (
+    select * from {{ source('genesys_raw', 'scorecards') }}
+),
+
+manifests as (
+    select slice_date, pending_backfill
+    from {{ ref('stg_genesys__slice_manifests') }}
+    where stream = 'scorecards'
+)
+
+select
+    scorecards.date as metric_date,
+    scorecards.json ->> 'scorecardId' as scorecard_id,
+    scorecards.json ->> 'scorecardName' as scorecard_name,
+    scorecards.json ->> 'modelVersion' as model_version,
+    cast(scorecards.json ->> 'retrainedAt' as timestamp) as retrained_at,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'precision' as double) as precision_score,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'recall' as double) as recall_score,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'f1Score' as double) as f1_score,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'auc' as double) as auc,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'actualConversionRate' as double) as actual_conversion_rate,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'predictedConversionRate' as double) as predicted_conversion_rate,
+    cast(scorecards.json -> 'scoreDistribution' as varchar) as score_distribution,
+    coalesce(manifests.pending_backfill, false) as pending_backfill
+from scorecards
+left join manifests on manifests.slice_date = scorecards.date

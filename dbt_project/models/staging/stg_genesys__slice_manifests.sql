@@ -1,0 +1,16 @@
+-- One row per landed slice: what the extract task wrote and when.
+select
+    json ->> 'stream' as stream,
+    cast(json ->> 'date' as date) as slice_date,
+    coalesce(json ->> 'part', '') as part,
+    json ->> 'run_id' as run_id,
+    cast(json ->> 'extracted_at' as timestamp) as extracted_at,
+    cast(json ->> 'pages' as integer) as pages,
+    cast(json ->> 'received' as integer) as received,
+    cast(json ->> 'records' as integer) as records,
+    cast(json ->> 'rejected' as integer) as rejected,
+    cast(json ->> 'requests' as integer) as requests,
+    coalesce(cast(json ->> 'pending_backfill' as boolean), false) as pending_backfill,
+    -- The page checksums identify the slice's content: equal content, equal checksum.
+    md5(cast(json -> 'files' as varchar)) as slice_checksum
+from {{ source('genesys_raw', 'slice_manifests') }}

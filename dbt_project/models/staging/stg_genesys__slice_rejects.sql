@@ -1,0 +1,9 @@
+-- Records the extract task refused, with the reason, kept for inspection and replay.
+select
+    json ->> 'stream' as stream,
+    cast(json ->> 'date' as date) as slice_date,
+    coalesce(json ->> 'part', '') as part,
+    json ->> 'reason' as reason,
+    cast(json -> 'record' as varchar) as record,
+    md5(cast(json -> 'record' as varchar)) as record_hash
+from {{ optional_json_files(['*/date=*/rejects.jsonl', '*/date=*/part=*/rejects.jsonl']) }}
