@@ -8,7 +8,9 @@ PYTEST_ARGS ?=
 SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 
-.PHONY: install test test-fast sandbox truth run clean help
+.PHONY: install test test-fast sandbox truth run clean help dbt-manifest
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
 help:
 	@echo "make install   create $(VENV) and install the pinned requirements"
@@ -23,9 +25,15 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The warehouse DAG renders its tasks from dbt's manifest: parse whenever the project changes.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
 
-test: $(STAMP)
+install: $(STAMP) $(MANIFEST)
+
+dbt-manifest: $(MANIFEST)
+
+test: $(STAMP) $(MANIFEST)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 sandbox: $(STAMP)

@@ -1,5 +1,5 @@
-"""Journey events for day D (the async journey query), and the journey sessions of the contacts
-the conversations DAG saw that day."""
+"""Journey events for day D (the async journey query), then the journey sessions of that day: those
+of the contacts the conversations DAG saw, and the signed-in web sessions among the day's events."""
 
 from __future__ import annotations
 
@@ -46,5 +46,4 @@ with DAG(
 
         return extract("journey_sessions", slice_day(data_interval_start))
 
-    journey_events()
-    contacts_landed >> journey_sessions()
+    [journey_events(), contacts_landed] >> journey_sessions()

@@ -17,3 +17,33 @@
         (select cast(null as json) as json, cast(null as varchar) as filename where false)
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  A raw stream's pages. Before a stream's first slice lands (scorecards run two days behind, a new
+  deployment has nothing yet) there are no files; the model then reads an empty relation of the
+  same shape instead of failing. Views are re-created on every build, so the files are picked up
+  as soon as they exist.
+#}
+{% macro raw_source(table, pages='date=*/page-*.jsonl') -%}
+    {%- set relation = source('genesys_raw', table) -%}
+    {{ return(adapter.dispatch('raw_source', 'genesys_journey')(relation, table, pages)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_source(relation, table, pages) -%}
+    {%- set pattern = env_var('GENESYS_ELT_DATA_DIR', 'data') ~ '/raw/genesys/' ~ table ~ '/' ~ pages -%}
+    {%- set found = 1 -%}
+    {%- if execute -%}
+        {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if found > 0 -%}
+        {{ relation }}
+    {%- else -%}
+        (select cast(null as json) as json, cast(null as varchar) as filename, cast(null as date) as date,
+                cast(null as varchar) as part
+         where false)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__raw_source(relation, table, pages) -%}
+    {{ relation }}
+{%- endmacro %}

@@ -401,6 +401,14 @@ def contact_sessions(api: Api, req: Request):
                             f"{EC}/contacts/{contact_id}/journey/sessions", extra)
 
 
+@route("GET", "/api/v2/journey/sessions/{id}", "journey_session", "journey:readonly")
+def journey_session(api: Api, req: Request):
+    session = api.org.session_by_id.get(req.params["id"])
+    if session is None or parse_iso(session["createdDate"]) > api.clock():
+        raise ApiError(404, "not.found", f"journey session {req.params['id']} not found")
+    return 200, session
+
+
 @route("GET", "/api/v2/journey/sessions/{id}/events", "journey_session_events", "journey:readonly")
 def session_events(api: Api, req: Request):
     sid = req.params["id"]

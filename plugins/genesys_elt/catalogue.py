@@ -64,6 +64,7 @@ CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
     "external_contacts_scan": Endpoint("GET", f"{EC}/scan/contacts", "next_uri", "entities", {"limit": 200}),
     "journey_sessions": Endpoint("GET", f"{EC}/contacts/{{contact_id}}/journey/sessions", "next_uri", "entities",
                                  {"pageSize": 200, "includeMerged": "true"}),
+    "journey_session": Endpoint("GET", "/api/v2/journey/sessions/{session_id}"),
     "journey_session_events": Endpoint("GET", "/api/v2/journey/sessions/{session_id}/events", "next_uri",
                                        "entities", {"pageSize": 200}),
     "journey_events": AsyncQuery(

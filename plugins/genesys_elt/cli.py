@@ -33,6 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--date", required=True, type=_day, help="the UTC day, YYYY-MM-DD")
     extract.add_argument("--campaign", help="campaign_journey only: just this campaign")
     extract.add_argument("-v", "--verbose", action="store_true")
+
+    warehouse = sub.add_parser("warehouse", help="build the warehouse from the landed slices (dbt build)")
+    warehouse.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    warehouse.add_argument("-v", "--verbose", action="store_true")
+
+    timeline = sub.add_parser("timeline", help="one customer's cross-channel timeline as JSON")
+    who = timeline.add_mutually_exclusive_group(required=True)
+    who.add_argument("--external-id", help="CRM external id")
+    who.add_argument("--phone", help="phone number (any format; looked up by its pseudonymized E.164)")
+    who.add_argument("--email", help="email address (looked up by its pseudonymized form)")
+    who.add_argument("--customer-key", help="the warehouse's customer key")
+    timeline.add_argument("-v", "--verbose", action="store_true")
     return parser
 
 
@@ -41,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        if args.command == "warehouse":
+            from .warehouse import build, warehouse_path
+
+            build(full_refresh=args.full_refresh)
+            print(json.dumps({"warehouse": str(warehouse_path())}))
+            return 0
+        if args.command == "timeline":
+            return _timeline(args)
+
         from .settings import from_env
         from .streams import Extractor
 
@@ -58,6 +79,21 @@ def main(argv: list[str] | None = None) -> int:
     for manifest in manifests:
         print(json.dumps({k: manifest[k] for k in ("stream", "date", "part", "records", "rejected", "pages", "requests")
                           if k in manifest}))
+    return 0
+
+
+def _timeline(args) -> int:
+    import os
+
+    from .privacy import Pseudonymizer
+    from .timeline import customer_timeline
+    from .warehouse import warehouse_path
+
+    key = os.environ.get("GENESYS_ELT_PII_KEY")
+    payload = customer_timeline(
+        warehouse_path(), external_id=args.external_id, phone=args.phone, email=args.email,
+        customer_key=args.customer_key, pseudonymizer=Pseudonymizer(key.encode()) if key else None)
+    print(json.dumps(payload, indent=2))
     return 0
 
 

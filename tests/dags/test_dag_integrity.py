@@ -11,6 +11,7 @@ import pytest
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 EXPECTED = {"genesys_predictive_engagement", "genesys_conversations", "genesys_journey"}
+WAREHOUSE = "genesys_warehouse"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def dagbag():
 
 def test_every_dag_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert EXPECTED <= set(dagbag.dags)
+    assert EXPECTED | {WAREHOUSE} <= set(dagbag.dags)
 
 
 @pytest.mark.parametrize("path", sorted(DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
@@ -66,3 +67,22 @@ def test_waits_do_not_hold_a_worker_slot(dagbag):
     sensors = [t for dag_id in EXPECTED for t in dagbag.dags[dag_id].tasks if hasattr(t, "poke")]
     assert len(sensors) == 2
     assert all(s.mode == "reschedule" for s in sensors)
+
+
+def test_warehouse_dag_runs_every_dbt_node_in_the_single_writer_pool(dagbag):
+    dag = dagbag.dags[WAREHOUSE]
+    task_ids = {t.task_id for t in dag.tasks}
+    for node in ("fact_predictive_journey", "customer_timeline", "dim_customer", "fact_conversation", "load_audit"):
+        assert f"dbt.{node}_model_build" in task_ids
+    assert {"dbt.scorecard_model_versions_snapshot_build", "dbt.campaign_history_snapshot_build"} <= task_ids
+    assert {t.pool for t in dag.tasks} == {"duckdb_warehouse"}
+    assert all(t.retries >= 2 for t in dag.tasks)
+    assert {"genesys", "warehouse"} <= set(dag.tags)
+
+
+def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
+    from genesys_elt.streams import STREAMS
+
+    condition = dagbag.dags[WAREHOUSE].timetable.asset_condition
+    assert type(condition).__name__ == "AssetAll"  # every stream, not whichever lands first
+    assert {asset.name for asset in condition.objects} == {f"genesys_raw_{stream}" for stream in STREAMS}

@@ -28,7 +28,8 @@ def _landed(env: AirflowEnv, stream: str, day: str) -> dict | None:
     return read_manifest(env.data_dir, stream, date.fromisoformat(day))
 
 
-def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
+@pytest.mark.timeout(900)
+def test_airflow_dags_test_of_each_extract_dag_then_the_warehouse(sandbox, tmp_path):
     env = AirflowEnv(tmp_path, sandbox).setup()
     for dag_id in DAG_IDS:  # conversations before journey: journey's sessions wait for its contacts
         result = env.airflow("dags", "test", dag_id, "2026-11-20")
@@ -43,6 +44,17 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
         manifest = _landed(env, stream, day)
         assert manifest is not None and manifest["records"] > 0, (stream, day)
     assert list((env.data_dir / "raw" / "genesys" / "campaign_journey" / "date=2026-11-19").glob("part=*"))
+
+    # The warehouse DAG: Cosmos runs every dbt model and snapshot, each built with its tests.
+    result = env.airflow("dags", "test", "genesys_warehouse", "2026-11-20", timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "state=success" in output, output[-3000:]
+    import duckdb
+
+    with duckdb.connect(str(env.data_dir / "warehouse.duckdb"), read_only=True) as con:
+        days = con.execute("select count(distinct journey_date) from marts.fact_predictive_journey").fetchone()[0]
+        conversations = con.execute("select count(*) from marts.fact_conversation").fetchone()[0]
+    assert days >= 1 and conversations > 0
 
 
 @pytest.mark.timeout(600)

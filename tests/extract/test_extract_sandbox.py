@@ -82,7 +82,9 @@ def test_every_stream_lands_complete_for_three_days(sandbox_for_extract, tmp_pat
         canonical = {c for c in contacts if canonical_id(org, c, NOW) == c}
         expected_sessions = {s["id"] for cid in canonical
                              for member in [cid] + [m for m in org.merged_from.get(cid, []) if org.contacts[m].merged_at <= NOW]
-                             for s in org.sessions_by_contact.get(member, [])}
+                             for s in org.sessions_by_contact.get(member, []) if s["createdDate"][:10] <= key}
+        expected_sessions |= {e["session"]["id"] for e in org.activity.events
+                              if e["createdDate"][:10] == key and (e.get("webEvent") or {}).get("authenticated")}
         assert {s["id"] for s in read_records(tmp_path, "journey_sessions", day)} == expected_sessions
 
         for stream in ("conversations", "journey_events", "external_contacts"):
@@ -106,7 +108,7 @@ def test_a_faulty_api_lands_the_same_slices(sandbox_for_extract, tmp_path):
 def test_a_token_revoked_or_expired_mid_slice_is_renewed(sandbox_for_extract, tmp_path):
     sandbox = sandbox_for_extract(token_ttl_seconds=2)
     extractor = make_extractor(sandbox, tmp_path)
-    extract_days(extractor, days=DAYS[:1], streams=("conversations",))
+    extract_days(extractor, days=DAYS[:1], streams=("conversations", "journey_events"))
     stop = threading.Event()
 
     def revoke_every_half_second():

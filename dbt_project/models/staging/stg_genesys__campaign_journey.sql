@@ -10,4 +10,4 @@ select
     cast(json ->> 'conversionRate' as double) as conversion_rate,
     cast(json ->> 'averageScore' as double) as average_score,
     json ->> 'exitReason' as exit_reason
-from {{ source('genesys_raw', 'campaign_journey') }}
+from {{ raw_source('campaign_journey', 'date=*/part=*/page-*.jsonl') }}

@@ -7,4 +7,4 @@ select
     json ->> 'scorecardId' as scorecard_id,
     cast(json ->> 'createdDate' as timestamp) as created_at,
     cast(json ->> 'modifiedDate' as timestamp) as modified_at
-from {{ source('genesys_raw', 'campaigns') }}
+from {{ raw_source('campaigns') }}

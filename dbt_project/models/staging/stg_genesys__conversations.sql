@@ -8,4 +8,4 @@ select
     json ->> 'originatingDirection' as originating_direction,
     cast(json -> 'divisionIds' as varchar) as division_ids,
     json -> 'participants' as participants
-from {{ source('genesys_raw', 'conversations') }}
+from {{ raw_source('conversations') }}

@@ -3,7 +3,7 @@ with ranked as (
     select
         *,
         row_number() over (partition by json ->> 'id' order by date desc) as recency
-    from {{ source('genesys_raw', 'external_contacts') }}
+    from {{ raw_source('external_contacts') }}
 )
 
 select

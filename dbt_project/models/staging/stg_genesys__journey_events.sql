@@ -14,4 +14,4 @@ select
     cast(json -> 'webEvent' ->> 'authenticated' as boolean) as authenticated,
     json -> 'webEvent' -> 'page' ->> 'url' as page_url,
     json -> 'webEvent' -> 'page' ->> 'title' as page_title
-from {{ source('genesys_raw', 'journey_events') }}
+from {{ raw_source('journey_events') }}

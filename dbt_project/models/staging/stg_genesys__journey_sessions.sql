@@ -4,7 +4,7 @@ with ranked as (
     select
         *,
         row_number() over (partition by json ->> 'id' order by date desc) as recency
-    from {{ source('genesys_raw', 'journey_sessions') }}
+    from {{ raw_source('journey_sessions') }}
 )
 
 select

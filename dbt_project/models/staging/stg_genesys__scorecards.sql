@@ -1,7 +1,7 @@
 -- One row per scorecard, model version and day. A slice taken before outcomes settled (48 h) is
 -- flagged pending_backfill by its manifest and replaced when re-extracted.
 with scorecards as (
-    select * from {{ source('genesys_raw', 'scorecards') }}
+    select * from {{ raw_source('scorecards') }}
 ),
 
 manifests as (

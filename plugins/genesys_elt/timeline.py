@@ -1,0 +1,97 @@
+"""One customer's cross-channel timeline, read from the warehouse, in the shape of the customer
+timeline payload: the contact, the ordered entries, and metadata about the extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import GenesysEltError
+from .privacy import Pseudonymizer
+
+
+class CustomerNotFound(GenesysEltError):
+    pass
+
+
+def _utc(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z" if value else None
+
+
+def resolve_customer_key(con, *, external_id=None, phone=None, email=None, customer_key=None,
+                         pseudonymizer: Pseudonymizer | None = None) -> str:
+    """The customer a given identifier resolves to. Phones and emails are looked up by their
+    pseudonymized token: the warehouse never holds them in clear."""
+    if customer_key:
+        node = None
+        found = con.execute("select customer_key from marts.dim_customer where customer_key = ?", [customer_key]).fetchone()
+    else:
+        if external_id:
+            node = f"crm:{external_id}"
+        elif phone or email:
+            if pseudonymizer is None:
+                raise GenesysEltError("looking up a phone or email needs GENESYS_ELT_PII_KEY")
+            node = f"phone:{pseudonymizer.phone(phone)}" if phone else f"email:{pseudonymizer.email(email)}"
+        else:
+            raise GenesysEltError("give one of --external-id, --phone, --email, --customer-key")
+        found = con.execute("select customer_key from intermediate.int_customer_keys where node = ?", [node]).fetchone()
+    if not found:
+        raise CustomerNotFound("no customer in the warehouse matches that identifier")
+    return found[0]
+
+
+def customer_timeline(warehouse: Path, **lookup) -> dict:
+    import duckdb
+
+    if not warehouse.exists():
+        raise GenesysEltError(f"no warehouse at {warehouse}: build it first")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        key = resolve_customer_key(con, **lookup)
+        contact = con.execute("select primary_contact_id from marts.dim_customer where customer_key = ?", [key]).fetchone()
+        rows = con.execute(
+            """
+            select timeline.source_type, timeline.source_id, timeline.channel, timeline.event_type,
+                   timeline.occurred_at, timeline.ended_at, timeline.duration_seconds, timeline.queue_id,
+                   timeline.agent_id, timeline.wrap_up_code, timeline.session_id, timeline.correlation_id,
+                   timeline.page_url, timeline.handoff_type, timeline.handoff_from_conversation_id,
+                   coalesce(conversations.is_in_progress, false) as in_progress
+            from marts.customer_timeline as timeline
+            left join marts.fact_conversation as conversations
+                on conversations.conversation_id = timeline.conversation_id
+                and timeline.source_type = 'conversation'
+            where timeline.customer_key = ?
+            order by timeline.timeline_position
+            """, [key]).fetchall()
+        extracted = con.execute("select max(extracted_at) from marts.load_audit where status = 'landed'").fetchone()[0]
+    finally:
+        con.close()
+
+    entries, filtered_out = [], 0
+    for (source_type, source_id, channel, event_type, start, end, duration, queue, agent, wrap_up, session,
+         correlation, page, handoff, handoff_from, in_progress) in rows:
+        if in_progress:  # marked in the warehouse, not counted as a finished interaction
+            filtered_out += 1
+            continue
+        entry = {
+            "sourceType": source_type, "sourceId": source_id, "channelType": (channel or "").upper(),
+            "eventType": event_type, "startTimeUTC": _utc(start), "endTimeUTC": _utc(end),
+            "durationSeconds": duration,
+        }
+        if source_type == "conversation":
+            entry.update({"conversationId": source_id, "state": "TERMINATED", "routingQueue": queue,
+                          "agentId": agent, "wrapUpCode": wrap_up, "handoffType": handoff,
+                          "handoffFromConversationId": handoff_from})
+        if session:
+            entry["sessionId"] = session
+        if correlation:
+            entry["correlationId"] = correlation
+        if page:
+            entry["pageUrl"] = page
+        entries.append(entry)
+    return {
+        "contactId": contact[0] if contact else None,
+        "customerKey": key,
+        "timeline": entries,
+        "metadata": {"extractionTimestampUTC": _utc(extracted), "totalInteractions": len(entries),
+                     "filteredOut": filtered_out},
+    }

@@ -1,0 +1,65 @@
+"""The dbt project that turns raw slices into the warehouse: where it lives, and how to run it
+outside Airflow (the CLI, tests, ``make run``). Inside Airflow, Cosmos runs the same project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import GenesysEltError
+from .settings import data_dir_from_env
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_scorecard_performance",
+               "fact_scorecard_score_distribution", "dim_customer", "fact_conversation", "customer_timeline",
+               "customer_last_context", "load_audit", "rejected_records")
+
+
+class WarehouseError(GenesysEltError):
+    pass
+
+
+def warehouse_path(env=os.environ) -> Path:
+    explicit = env.get("GENESYS_ELT_WAREHOUSE")
+    return Path(explicit).resolve() if explicit else data_dir_from_env(env) / "warehouse.duckdb"
+
+
+def dbt_env(env=os.environ) -> dict[str, str]:
+    """The variables the dbt profile and sources read, with paths made absolute: dbt may run from
+    any working directory."""
+    return {**env, "GENESYS_ELT_DATA_DIR": str(data_dir_from_env(env)),
+            "GENESYS_ELT_WAREHOUSE": str(warehouse_path(env))}
+
+
+def run_dbt(*args: str, env=os.environ) -> None:
+    """Runs one dbt command against the project in a child process, so that DuckDB's file lock is
+    released when it returns; raises with dbt's own account of what failed."""
+    warehouse_path(env).parent.mkdir(parents=True, exist_ok=True)
+    command = [_dbt_executable(), *args, "--project-dir", str(PROJECT_DIR),
+               "--profiles-dir", str(PROJECT_DIR)]
+    done = subprocess.run(command, env=dbt_env(env), cwd=PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise WarehouseError(f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{_failures(done.stdout)}")
+
+
+def _dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")  # the same environment as this process
+    found = str(beside_python) if beside_python.exists() else shutil.which("dbt")
+    if not found:
+        raise WarehouseError("dbt is not installed in this environment (pip install -r requirements.txt)")
+    return found
+
+
+def build(full_refresh: bool = False, env=os.environ) -> None:
+    """Models, snapshots and every test, in dependency order."""
+    run_dbt("build", *(["--full-refresh"] if full_refresh else []), env=env)
+
+
+def _failures(log: str) -> str:
+    """The lines of dbt's log that name a failure, or its tail when none does."""
+    lines = log.splitlines()
+    flagged = [line for line in lines if any(word in line for word in ("ERROR", "FAIL", "Error", "Failure"))]
+    return "\n".join(flagged[-20:] or lines[-20:])
