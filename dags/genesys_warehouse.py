@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from airflow.sdk import DAG
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 from genesys_elt.dag_defaults import START, WAREHOUSE_POOL, raw_asset
 from genesys_elt.streams import STREAMS
 from genesys_elt.warehouse import PROJECT_DIR
@@ -38,7 +38,11 @@ with DAG(
             target_name=os.environ.get("GENESYS_ELT_DBT_TARGET", "duckdb"),
             profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
+        # A model's task runs only the tests of that model; a test that reads several models (the
+        # identity graph's closure, relationships) gets its own task after all of them.
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER,
+                                         test_indirect_selection=TestIndirectSelection.CAUTIOUS),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
+                                   should_detach_multiple_parents_tests=True),
         operator_args={"pool": WAREHOUSE_POOL},
     )

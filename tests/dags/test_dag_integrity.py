@@ -80,6 +80,15 @@ def test_warehouse_dag_runs_every_dbt_node_in_the_single_writer_pool(dagbag):
     assert {"genesys", "warehouse"} <= set(dag.tags)
 
 
+def test_warehouse_tests_that_read_several_models_run_after_all_of_them(dagbag):
+    # A model's own task would run such a test before the other model exists (or is rebuilt).
+    dag = dagbag.dags[WAREHOUSE]
+    closure = dag.get_task("dbt.assert_identity_components_are_closed_test")
+    assert {"dbt.int_identity_edges_model_build", "dbt.int_customer_keys_model_build"} <= closure.upstream_task_ids
+    relationship = dag.get_task("dbt.relationships_fact_conversation_customer_key__customer_key__ref_dim_customer__test")
+    assert {"dbt.fact_conversation_model_build", "dbt.dim_customer_model_build"} <= relationship.upstream_task_ids
+
+
 def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
     from genesys_elt.streams import STREAMS
 
