@@ -7,8 +7,9 @@ PYTEST_ARGS ?=
 
 SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
+DAYS ?= 7
 
-.PHONY: install test test-fast sandbox truth run clean help dbt-manifest
+.PHONY: install test test-prod sandbox truth run report clean help dbt-manifest chromium
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -17,7 +18,10 @@ help:
 	@echo "make test      the whole test suite (installs first)"
 	@echo "make sandbox   serve the simulated Genesys Cloud org on 127.0.0.1:$(SANDBOX_PORT)"
 	@echo "make truth     write the sandbox's ground truth to data/sandbox-truth.json"
-	@echo "make run       the pipeline end to end (not built yet)"
+	@echo "make run       the pipeline end to end: sandbox (or the org in GENESYS_*), Airflow backfill of"
+	@echo "               DAYS=$(DAYS) days, warehouse, report, summary (SANDBOX_ARGS shapes the org)"
+	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
+	@echo "make report    rewrite the HTML report from the current warehouse"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +37,11 @@ install: $(STAMP) $(MANIFEST)
 
 dbt-manifest: $(MANIFEST)
 
-test: $(STAMP) $(MANIFEST)
+test: $(STAMP) $(MANIFEST) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-prod: $(STAMP) $(MANIFEST)
+	$(BIN)/python -m pytest -m prod $(PYTEST_ARGS)
 
 sandbox: $(STAMP)
 	$(BIN)/genesys-sandbox serve --port $(SANDBOX_PORT) $(SANDBOX_ARGS)
@@ -44,9 +51,18 @@ truth: $(STAMP)
 	$(BIN)/genesys-sandbox truth $(SANDBOX_ARGS) --out data/sandbox-truth.json
 	@echo "wrote data/sandbox-truth.json"
 
-run: $(STAMP)
-	@echo "make run: the pipeline is not built yet; start the sandbox with 'make sandbox'." >&2
-	@exit 1
+run: $(STAMP) $(MANIFEST)
+	$(BIN)/genesys-elt run --days $(DAYS) --sandbox-args="$(SANDBOX_ARGS)"
+
+report: $(STAMP)
+	$(BIN)/genesys-elt report
+
+# The report test drives Debian's headless Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) || \
+	  echo "chromium could not be installed; the report's browser test will fail" >&2
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -20,7 +20,7 @@ from .org import Org
 from .paging import BadToken, PageTokens
 from .predictive import campaign_body, scorecard_body, scorecard_metrics, settled_share
 from .render import canonical_id, contact_at, conversation_at
-from .timefmt import day_end, day_start, iso, parse_iso
+from .timefmt import day_start, iso, parse_iso
 
 
 class ApiError(Exception):

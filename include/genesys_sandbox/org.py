@@ -136,6 +136,7 @@ def ground_truth(org: Org) -> dict:
                    "firstDay": org.config.first_day.isoformat(), "lastDay": org.config.last_day.isoformat()},
         "owner": owner,
         "resolvable": resolvable,
+        "edges": [list(edge) for edge in org.activity.edges],  # the verified links themselves
         "traps": traps,
         "counts": counts,
         "externalContacts": len(org.contacts),

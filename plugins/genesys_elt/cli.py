@@ -45,7 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--email", help="email address (looked up by its pseudonymized form)")
     who.add_argument("--customer-key", help="the warehouse's customer key")
     timeline.add_argument("-v", "--verbose", action="store_true")
+
+    report = sub.add_parser("report", help="write the static HTML report from the warehouse")
+    report.add_argument("--out", help="file to write (default: <data dir>/report.html)")
+    report.add_argument("-v", "--verbose", action="store_true")
+
+    run = sub.add_parser("run", help="the whole pipeline under a local Airflow: sandbox or real org, "
+                                     "backfill, warehouse, report, summary (what make run calls)")
+    run.add_argument("--days", type=_positive, default=7, help="days back from yesterday (default 7)")
+    run.add_argument("--sandbox-args", default="", help="genesys-sandbox options, e.g. '--seed 7 --customers 500'")
+    run.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +81,17 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "timeline":
             return _timeline(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "run":
+            import os
+            import shlex
+
+            from .local_run import run_pipeline
+            from .summary import print_summary
+
+            print_summary(run_pipeline(args.days, shlex.split(args.sandbox_args), os.environ))
+            return 0
 
         from .settings import from_env
         from .streams import Extractor
@@ -94,6 +125,21 @@ def _timeline(args) -> int:
         warehouse_path(), external_id=args.external_id, phone=args.phone, email=args.email,
         customer_key=args.customer_key, pseudonymizer=Pseudonymizer(key.encode()) if key else None)
     print(json.dumps(payload, indent=2))
+    return 0
+
+
+def _report(args) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+    from .settings import data_dir_from_env
+    from .warehouse import warehouse_path
+
+    source = warehouse_path()
+    if not source.exists():
+        raise GenesysEltError(f"no warehouse at {source}; build it first (genesys-elt warehouse)")
+    out = write_report(source, Path(args.out) if args.out else data_dir_from_env() / "report.html")
+    print(json.dumps({"report": str(out)}))
     return 0
 
 

@@ -68,3 +68,22 @@ def reachable_groups(edges: list[tuple[str, str]], held: set[str]) -> dict[str, 
 
 
 RECORD_KINDS = {"contact", "conversation", "session", "event"}
+
+
+def warehouse_assignments(con) -> dict[str, str]:
+    """The customer key the warehouse gave each record, keyed as the truth keys them: contacts,
+    conversations and sessions from the identity graph, web events from the timeline."""
+    assigned = dict(con.execute("select node, customer_key from intermediate.int_customer_keys "
+                                "where node_type in ('contact', 'conversation', 'session')").fetchall())
+    assigned.update({f"event:{source}": key for source, key in con.execute(
+        "select source_id, customer_key from marts.customer_timeline where source_type = 'web_event'").fetchall()})
+    return assigned
+
+
+def score_against_truth(con, truth: dict) -> tuple[PairwiseScore, PairwiseScore]:
+    """Pairwise scores against what the landed records let a resolver reach, and against every
+    link in the org (records outside the loaded range included)."""
+    assigned = warehouse_assignments(con)
+    reachable = reachable_groups([tuple(edge) for edge in truth["edges"]], set(assigned))
+    return (pairwise_score(assigned, truth["owner"], reachable),
+            pairwise_score(assigned, truth["owner"], truth["resolvable"]))

@@ -22,6 +22,23 @@ class ClientCredentials:
     secret: str = field(repr=False)
 
 
+RATE_SHARE = 0.85  # of the org's limit, for all the extracting processes together
+
+
+def _processes_sharing(env, extra) -> int:
+    """How many task processes may call the API with one client at once: the Airflow pool's slots
+    (GENESYS_ELT_API_POOL_SLOTS, which the pool is created from). Each takes an equal share of the
+    budget, so together they stay under the limit."""
+    raw = env.get("GENESYS_ELT_API_POOL_SLOTS") or extra.get("api_pool_slots") or 1
+    try:
+        slots = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"GENESYS_ELT_API_POOL_SLOTS must be a whole number, got {raw!r}") from None
+    if slots < 1:
+        raise ConfigError(f"GENESYS_ELT_API_POOL_SLOTS must be at least 1, got {slots}")
+    return slots
+
+
 @dataclass(frozen=True)
 class Settings:
     api_base: str
@@ -30,7 +47,7 @@ class Settings:
     pii_key: bytes = field(repr=False)
     data_dir: Path
     rate_limit_per_minute: int = 300
-    rate_share: float = 0.85  # stay this far under the limit
+    rate_share: float = RATE_SHARE  # this process's share of the limit
     default_region: str = "US"  # for phone numbers written without a country
     verify_tls: bool = True
     endpoint_overrides: dict = field(default_factory=dict)
@@ -82,6 +99,7 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
         api_base=api_base, login_base=login_base, clients=tuple(clients), pii_key=key.encode(),
         data_dir=data_dir_from_env(env),
         rate_limit_per_minute=int(extra.get("rate_limit_per_minute", 300)),
+        rate_share=RATE_SHARE / _processes_sharing(env, extra),
         default_region=extra.get("default_region", "US"),
         verify_tls=str(extra.get("verify_tls", "true")).lower() != "false",
         endpoint_overrides=dict(extra.get("endpoints", {})),

@@ -69,24 +69,26 @@ def test_waits_do_not_hold_a_worker_slot(dagbag):
     assert all(s.mode == "reschedule" for s in sensors)
 
 
-def test_warehouse_dag_runs_every_dbt_node_in_the_single_writer_pool(dagbag):
+def test_warehouse_dag_has_a_task_per_dbt_node_and_one_writer_in_the_single_slot_pool(dagbag):
     dag = dagbag.dags[WAREHOUSE]
     task_ids = {t.task_id for t in dag.tasks}
     for node in ("fact_predictive_journey", "customer_timeline", "dim_customer", "fact_conversation", "load_audit"):
-        assert f"dbt.{node}_model_build" in task_ids
-    assert {"dbt.scorecard_model_versions_snapshot_build", "dbt.campaign_history_snapshot_build"} <= task_ids
-    assert {t.pool for t in dag.tasks} == {"duckdb_warehouse"}
+        assert {f"dbt.{node}.run", f"dbt.{node}.test"} <= task_ids
+    assert {"dbt.scorecard_model_versions_snapshot", "dbt.campaign_history_snapshot"} <= task_ids
+    writers = [t for t in dag.tasks if t.pool == "duckdb_warehouse"]
+    assert [t.task_type for t in writers] == ["DbtProducerWatcherOperator"]  # the one dbt build
     assert all(t.retries >= 2 for t in dag.tasks)
     assert {"genesys", "warehouse"} <= set(dag.tags)
 
 
-def test_warehouse_tests_that_read_several_models_run_after_all_of_them(dagbag):
-    # A model's own task would run such a test before the other model exists (or is rebuilt).
+def test_every_model_task_follows_the_single_build(dagbag):
     dag = dagbag.dags[WAREHOUSE]
-    closure = dag.get_task("dbt.assert_identity_components_are_closed_test")
-    assert {"dbt.int_identity_edges_model_build", "dbt.int_customer_keys_model_build"} <= closure.upstream_task_ids
-    relationship = dag.get_task("dbt.relationships_fact_conversation_customer_key__customer_key__ref_dim_customer__test")
-    assert {"dbt.fact_conversation_model_build", "dbt.dim_customer_model_build"} <= relationship.upstream_task_ids
+    producer = dag.get_task("dbt.dbt_producer_watcher")
+    closure = dag.get_task("dbt.int_customer_keys.run")
+    assert "dbt.int_identity_edges.test" in closure.upstream_task_ids  # dependency order kept
+    assert "dbt.int_identity_edges.run" in dag.get_task("dbt.int_identity_edges.test").upstream_task_ids
+    assert not producer.upstream_task_ids  # the build starts at once; the watchers follow its log
+    assert producer.downstream_task_ids == {"dbt.dbt_producer_watcher_done"}
 
 
 def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from genesys_sandbox.org import ground_truth
 from genesys_sandbox.render import canonical_id
 from tests.conftest import NOW, url_of
 
-from .conftest import DAYS, ORDER, PII_KEY, extract_days, make_extractor
+from .conftest import DAYS, PII_KEY, extract_days, make_extractor
 
 pytestmark = pytest.mark.integration
 

@@ -170,6 +170,17 @@ def test_settings_refuse_plain_http_to_a_real_org_and_need_a_key():
         from_env({"AIRFLOW_CONN_GENESYS_CLOUD": "not json", **ENV})
 
 
+def test_task_processes_of_one_pool_split_the_rate_budget():
+    alone = from_connection("https://api.mypurecloud.ie", "id", "s", {"rate_limit_per_minute": 600}, ENV)
+    pooled = from_connection("https://api.mypurecloud.ie", "id", "s", {"rate_limit_per_minute": 600},
+                             {**ENV, "GENESYS_ELT_API_POOL_SLOTS": "4"})
+    assert alone.rate_share == pytest.approx(0.85)
+    assert pooled.rate_share * 4 == pytest.approx(alone.rate_share)  # four at once stay under 85 %
+    for bad in ("0", "four"):
+        with pytest.raises(ConfigError, match="GENESYS_ELT_API_POOL_SLOTS"):
+            from_connection("https://api.mypurecloud.ie", "id", "s", {}, {**ENV, "GENESYS_ELT_API_POOL_SLOTS": bad})
+
+
 def test_a_site_can_remap_a_path_without_code():
     remapped = catalogue({"campaigns": "/api/v2/custom/campaigns"})
     assert remapped["campaigns"].path == "/api/v2/custom/campaigns"

@@ -7,7 +7,7 @@ import pytest
 
 from tests.sdk_shapes import conformance_errors
 
-from .helpers import EC, JOBS, JQ, PE, conversations_job, day_params, journey_query
+from .helpers import EC, JOBS, PE, conversations_job, day_params, journey_query
 
 pytestmark = pytest.mark.integration
 

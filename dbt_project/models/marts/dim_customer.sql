@@ -15,9 +15,12 @@ contact_summary as (
     select
         customer_key,
         min(case when contact_id = canonical_contact_id then contact_id end) as primary_contact_id,
-        string_agg(distinct case when contact_id = canonical_contact_id then contact_id end, ',') as contact_ids,
-        string_agg(distinct case when contact_id <> canonical_contact_id then contact_id end, ',') as merged_from_ids,
-        string_agg(distinct crm_external_id, ',') as crm_external_ids
+        -- Ordered, so that a rebuild writes the same lists.
+        string_agg(distinct case when contact_id = canonical_contact_id then contact_id end, ','
+                   order by case when contact_id = canonical_contact_id then contact_id end) as contact_ids,
+        string_agg(distinct case when contact_id <> canonical_contact_id then contact_id end, ','
+                   order by case when contact_id <> canonical_contact_id then contact_id end) as merged_from_ids,
+        string_agg(distinct crm_external_id, ',' order by crm_external_id) as crm_external_ids
     from contacts
     group by customer_key
 ),

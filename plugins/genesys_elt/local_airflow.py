@@ -1,0 +1,192 @@
+"""An Airflow installation of its own, under one home directory, run as real processes: the
+metadata database, the project's DAGs and pools, the ``genesys_cloud`` connection, and the API
+server, DAG processor, scheduler (and triggerer and Celery worker for the production topology).
+``make run``, the production-topology check and the DAG tests all drive Airflow through it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .dag_defaults import API_POOL, WAREHOUSE_POOL
+from .errors import GenesysEltError
+
+ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+EXTRACT_DAGS = ("genesys_predictive_engagement", "genesys_conversations", "genesys_journey")
+WAREHOUSE_DAG = "genesys_warehouse"
+FINISHED = {"success", "failed"}
+POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+
+
+class AirflowError(GenesysEltError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres_available(timeout: float = 2.0) -> bool:
+    try:
+        with socket.create_connection((POSTGRES["host"], POSTGRES["port"]), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def fresh_postgres_database(name: str) -> str:
+    """A new, empty database on the local PostgreSQL: the scheduler, the API server and the DAG
+    processor write concurrently, which SQLite cannot take."""
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return f"postgresql+psycopg2://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+
+
+@dataclass
+class LocalAirflow:
+    home: Path
+    data_dir: Path
+    connection: dict | None = None  # the genesys_cloud connection; None: the environment names the org
+    database_url: str | None = None  # None: SQLite in the home (enough for `airflow dags test`)
+    executor: str = "LocalExecutor"
+    parallelism: int = 4
+    api_pool_slots: int = 4
+    scheduled_runs: bool = True  # False: only backfills, manual and asset-triggered runs
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.home = Path(self.home)
+        self.data_dir = Path(self.data_dir)
+        self.api_port = free_port()
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": self.executor,
+            "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.database_url or f"sqlite:///{self.home / 'airflow.db'}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{self.api_port}",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(self.scheduled_runs),
+            "GENESYS_ELT_DATA_DIR": str(self.data_dir),
+            # Each task process takes 1/slots of the rate budget; the pool admits that many at once.
+            "GENESYS_ELT_API_POOL_SLOTS": str(self.api_pool_slots),
+            **self.extra_env,
+        }
+        if self.connection is not None:
+            env["AIRFLOW_CONN_GENESYS_CLOUD"] = json.dumps(self.connection)
+        return env
+
+    # ------------------------------------------------------------------ commands
+    def airflow(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([AIRFLOW, *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def check(self, *args: str, timeout: float = 300) -> str:
+        result = self.airflow(*args, timeout=timeout)
+        if result.returncode != 0:
+            raise AirflowError(f"airflow {' '.join(args)} failed: {(result.stderr or result.stdout)[-1500:]}")
+        return result.stdout
+
+    def setup(self) -> "LocalAirflow":
+        """The metadata database and the pools the DAGs name."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.check("db", "migrate", timeout=600)
+        self.check("pools", "set", API_POOL, str(self.api_pool_slots), "Genesys Cloud API, per OAuth client")
+        self.check("pools", "set", WAREHOUSE_POOL, "1", "DuckDB takes one writer at a time")
+        return self
+
+    # ------------------------------------------------------------------ services
+    def start(self, *component: str) -> None:
+        log = open(self.home / f"{component[0] if component[0] != 'celery' else 'celery-worker'}.log", "w")
+        self.processes.append(subprocess.Popen([AIRFLOW, *component], env=self.env, stdout=log,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+
+    def start_services(self, worker_slots: int = 2) -> None:
+        self.start("api-server", "--port", str(self.api_port))
+        self.start("dag-processor")
+        self.start("scheduler")
+        self.start("triggerer")  # the warehouse's per-model watchers defer until dbt reports them
+        if self.executor == "CeleryExecutor":
+            self.start("celery", "worker", "--concurrency", str(worker_slots))
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            proc.terminate()
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.processes.clear()
+
+    def __enter__(self) -> "LocalAirflow":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ state
+    def wait_for_dags(self, dag_ids: set[str], timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = self.airflow("dags", "list", "-o", "json", timeout=120)
+            if result.returncode == 0 and dag_ids <= {d["dag_id"] for d in json_output(result.stdout)}:
+                return
+            time.sleep(2)
+        raise AirflowError(f"the DAG processor did not list {sorted(dag_ids)} within {timeout:.0f}s")
+
+    def runs(self, dag_id: str) -> list[dict]:
+        return json_output(self.check("dags", "list-runs", dag_id, "-o", "json", timeout=120))
+
+    def task_states(self, dag_id: str, run_id: str) -> list[dict]:
+        return json_output(self.check("tasks", "states-for-dag-run", dag_id, run_id, "-o", "json", timeout=120))
+
+    def wait_for_runs(self, expected: dict[str, int], run_filter: Callable[[dict], bool], timeout: float,
+                      progress: Callable[[dict[str, list[dict]]], None] | None = None) -> dict[str, list[dict]]:
+        """Polls until each DAG has ``expected[dag_id]`` finished runs that pass ``run_filter``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            runs = {dag_id: [r for r in self.runs(dag_id) if run_filter(r)] for dag_id in expected}
+            if progress:
+                progress(runs)
+            done = all(len([r for r in runs[d] if r["state"] in FINISHED]) >= n for d, n in expected.items())
+            if done:
+                return runs
+            if time.monotonic() > deadline:
+                raise AirflowError(f"runs unfinished after {timeout:.0f}s: "
+                                   + ", ".join(f"{d}: {[r['state'] for r in rs]}" for d, rs in runs.items()))
+            time.sleep(3)
+
+
+def json_output(stdout: str) -> list:
+    """The JSON list an airflow CLI command printed, after whatever warnings came first."""
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith("["):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    return []

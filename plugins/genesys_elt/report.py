@@ -1,0 +1,163 @@
+"""``genesys-elt report``: one static HTML file from the warehouse, readable offline. Plotly draws
+the charts (its JavaScript is embedded once); the timeline view is a table with a search box."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+
+TIMELINE_ROWS = 20000  # the searchable view's cap; the warehouse table holds them all
+
+
+def _query(con, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def funnel_figures(con) -> list[tuple[str, go.Figure]]:
+    """Per campaign: contacts at each step, day by day, so drop-off between steps reads as the gap
+    between the lines."""
+    rows = _query(con, """
+        select c.campaign_name, c.campaign_status, f.campaign_id, f.journey_date, f.step_sequence, f.step_name,
+               f.contact_count
+        from marts.fact_predictive_journey f join marts.dim_predictive_campaign c using (campaign_id)
+        order by c.campaign_name, f.campaign_id, f.step_sequence, f.journey_date""")
+    figures = []
+    for campaign_id in dict.fromkeys(r["campaign_id"] for r in rows):
+        steps = [r for r in rows if r["campaign_id"] == campaign_id]
+        fig = go.Figure()
+        for sequence in dict.fromkeys(r["step_sequence"] for r in steps):
+            points = [r for r in steps if r["step_sequence"] == sequence]
+            fig.add_trace(go.Scatter(x=[p["journey_date"] for p in points], y=[p["contact_count"] for p in points],
+                                     mode="lines+markers", name=f"{sequence}. {points[0]['step_name']}"))
+        title = f"{steps[0]['campaign_name']} ({steps[0]['campaign_status']})"
+        fig.update_layout(title=f"Funnel: {title}", xaxis_title="day", yaxis_title="contacts", height=380)
+        figures.append((title, fig))
+    return figures
+
+
+def scorecard_figures(con) -> list[tuple[str, go.Figure]]:
+    """Per scorecard: precision, recall and F1 by day; a dashed line at each retraining, labelled
+    with the model version it introduced; pending days drawn hollow."""
+    rows = _query(con, """
+        select scorecard_id, scorecard_name, metric_date, model_version, retraining_timestamp,
+               precision, recall, f1_score, pending_backfill
+        from marts.fact_scorecard_performance order by scorecard_name, scorecard_id, metric_date""")
+    figures = []
+    for scorecard_id in dict.fromkeys(r["scorecard_id"] for r in rows):
+        points = [r for r in rows if r["scorecard_id"] == scorecard_id]
+        fig = go.Figure()
+        for metric in ("precision", "recall", "f1_score"):
+            fig.add_trace(go.Scatter(
+                x=[str(p["metric_date"]) for p in points], y=[p[metric] for p in points], mode="lines+markers",
+                name=metric, text=[f"model {p['model_version']}" for p in points],
+                marker={"symbol": ["circle-open" if p["pending_backfill"] else "circle" for p in points]}))
+        # Mark the retrainings inside the plotted days (history before the range is not drawn).
+        first_day = str(points[0]["metric_date"])
+        retrainings = {p["model_version"]: p["retraining_timestamp"] for p in points if p["retraining_timestamp"]}
+        for version, retrained in sorted(retrainings.items(), key=lambda item: item[1]):
+            if str(retrained.date()) >= first_day:
+                at = retrained.strftime("%Y-%m-%d %H:%M")
+                fig.add_shape(type="line", x0=at, x1=at, y0=0, y1=1, yref="paper",
+                              line={"dash": "dash", "color": "grey"})
+                fig.add_annotation(x=at, y=1.02, yref="paper", text=f"model {version}", showarrow=False)
+        name = points[0]["scorecard_name"]
+        fig.update_layout(title=f"Scorecard: {name}", xaxis_title="day", yaxis_title="metric", yaxis_range=[0, 1],
+                          height=380)
+        figures.append((name, fig))
+    return figures
+
+
+def channel_mix_figure(con) -> go.Figure:
+    rows = _query(con, """
+        select cast(started_at as date) as day, channel, count(*) as conversations
+        from marts.fact_conversation group by all order by day, channel""")
+    fig = go.Figure()
+    for channel in sorted({r["channel"] for r in rows}):
+        points = [r for r in rows if r["channel"] == channel]
+        fig.add_trace(go.Bar(x=[p["day"] for p in points], y=[p["conversations"] for p in points], name=channel))
+    fig.update_layout(title="Conversations by channel", barmode="stack", xaxis_title="day",
+                      yaxis_title="conversations", height=420)
+    return fig
+
+
+def timeline_rows(con) -> list[list]:
+    return [[str(v) if v is not None else "" for v in row] for row in con.execute(f"""
+        select customer_key, strftime(occurred_at, '%Y-%m-%d %H:%M:%S'), channel, event_type,
+               coalesce(conversation_id, session_id, source_id), coalesce(queue_id, ''), coalesce(agent_id, ''),
+               coalesce(wrap_up_code, ''), coalesce(handoff_type, '')
+        from marts.customer_timeline order by customer_key, timeline_position limit {TIMELINE_ROWS}""").fetchall()]
+
+
+def write_report(warehouse: Path, out: Path) -> Path:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        funnels, scorecards = funnel_figures(con), scorecard_figures(con)
+        channels, timeline = channel_mix_figure(con), timeline_rows(con)
+        loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
+    charts = [("funnel", fig) for _, fig in funnels] + [("scorecard", fig) for _, fig in scorecards] + \
+             [("channels", channels)]
+    blocks, first = [], True
+    for kind, fig in charts:
+        blocks.append(f'<div class="chart" data-kind="{kind}">'
+                      + fig.to_html(full_html=False, include_plotlyjs="inline" if first else False, default_width="100%",
+                                  config={"responsive": True}) + "</div>")
+        first = False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(_PAGE.format(
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        loaded=html.escape(f"{loaded[0]} .. {loaded[1]}"),
+        funnels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
+        scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard"),
+        channels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "channels"),
+        rows=json.dumps(timeline).replace("</", "<\\/"), cap=TIMELINE_ROWS,
+    ), encoding="utf-8")
+    return out
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Genesys journeys: warehouse report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
+h2 {{ margin-top: 2.5rem; border-bottom: 1px solid #ddd; }}
+.grid {{ max-width: 1100px; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; width: 100%; }}
+th, td {{ text-align: left; padding: 0.2rem 0.5rem; border-bottom: 1px solid #eee; }}
+#search {{ padding: 0.4rem; width: 28rem; margin: 0.5rem 0; }}
+</style></head>
+<body>
+<h1>Genesys journeys</h1>
+<p>Slices {loaded}; generated {generated}.</p>
+<h2>Campaign funnels</h2><div class="grid" id="funnels">{funnels}</div>
+<h2>Scorecard models</h2><div class="grid" id="scorecards">{scorecards}</div>
+<h2>Channel mix</h2><div id="channels">{channels}</div>
+<h2>Customer timeline</h2>
+<input id="search" type="search" placeholder="customer key, conversation or session id, channel">
+<p id="shown"></p>
+<table id="timeline"><thead><tr><th>customer</th><th>when (UTC)</th><th>channel</th><th>event</th>
+<th>conversation / session</th><th>queue</th><th>agent</th><th>wrap-up</th><th>handoff</th></tr></thead>
+<tbody></tbody></table>
+<script>
+const rows = {rows};
+const body = document.querySelector("#timeline tbody");
+function show(term) {{
+  const t = term.trim().toLowerCase();
+  const hits = t ? rows.filter(r => r.some(v => v.toLowerCase().includes(t))) : rows;
+  body.replaceChildren(...hits.slice(0, 200).map(r => {{
+    const tr = document.createElement("tr");
+    r.forEach(v => {{ const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); }});
+    return tr;
+  }}));
+  document.querySelector("#shown").textContent =
+    `${{hits.length}} of ${{rows.length}} touchpoints match; showing ${{Math.min(hits.length, 200)}} (view capped at {cap}).`;
+}}
+document.querySelector("#search").addEventListener("input", e => show(e.target.value));
+show(new URLSearchParams(location.search).get("q") || "");
+</script>
+</body></html>
+"""

@@ -1,0 +1,90 @@
+"""The production topology as docker-compose declares it. No container engine runs here, so the
+file is checked for the properties the deployment depends on; `make test-prod` runs the same
+topology natively (tests/deploy/test_prod_topology.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW_SERVICES = {"airflow-apiserver": "api-server", "airflow-scheduler": "scheduler",
+                    "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer",
+                    "airflow-worker": "celery worker"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yaml").read_text())
+
+
+def _command(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_every_airflow_component_is_its_own_service(compose):
+    services = compose["services"]
+    for name, command in AIRFLOW_SERVICES.items():
+        assert name in services, name
+        assert _command(services[name]).strip() == command
+    assert {"postgres", "redis", "airflow-init"} <= set(services)
+
+
+def test_the_image_is_the_official_airflow_3_3_extended_with_the_requirements(compose):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    base = re.search(r"^FROM\s+(\S+)", dockerfile, re.M).group(1)
+    assert re.fullmatch(r"apache/airflow:3\.3\.\d+(-python3\.11)?", base), base
+    assert "requirements.txt" in dockerfile and "pip install" in dockerfile
+    pinned = re.search(r"^apache-airflow==(\S+)", (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    assert base.split(":")[1].startswith(pinned), (base, pinned)  # image and pins agree
+    for name in [*AIRFLOW_SERVICES, "airflow-init"]:
+        assert compose["services"][name]["build"] == "."
+
+
+def test_celery_over_redis_with_postgres_metadata(compose):
+    for name in [*AIRFLOW_SERVICES, "airflow-init"]:
+        env = compose["services"][name]["environment"]
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
+        assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+        assert "@postgres/" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+        assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://:@redis:")
+        depends = compose["services"][name]["depends_on"]
+        assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+    for name in AIRFLOW_SERVICES:
+        assert compose["services"][name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+
+
+def test_project_folders_are_mounted_where_airflow_and_dbt_look(compose):
+    for name in [*AIRFLOW_SERVICES, "airflow-init"]:
+        mounts = {m.rsplit(":", 1)[1]: m.rsplit(":", 1)[0] for m in compose["services"][name]["volumes"]}
+        assert mounts["/opt/airflow/dags"] == "./dags"
+        assert mounts["/opt/airflow/plugins"] == "./plugins"
+        assert mounts["/opt/airflow/dbt_project"] == "./dbt_project"
+        assert mounts["/opt/airflow/include"] == "./include"
+        assert "/opt/airflow/data" in mounts
+
+
+def test_connection_and_pools_come_from_the_environment(compose):
+    env = compose["services"]["airflow-worker"]["environment"]
+    connection = env["AIRFLOW_CONN_GENESYS_CLOUD"]
+    for variable in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET", "GENESYS_REGION"):
+        assert "${" + variable in connection
+    assert env["GENESYS_ELT_PII_KEY"].startswith("${GENESYS_ELT_PII_KEY")
+    assert not re.search(r"password\"\s*:\s*\"[^$]", connection)  # no secret written into the file
+    init = _command(compose["services"]["airflow-init"])
+    assert "airflow db migrate" in init
+    assert 'airflow pools set genesys_api "$${GENESYS_ELT_API_POOL_SLOTS}"' in init
+    assert env["GENESYS_ELT_API_POOL_SLOTS"].startswith("${GENESYS_ELT_API_POOL_SLOTS")  # same number sizes the budget
+    assert "airflow pools set duckdb_warehouse 1" in init
+    assert "dbt parse" in init  # the warehouse DAG renders from the manifest
+
+
+def test_the_sandbox_is_an_optional_profile(compose):
+    sandbox = compose["services"]["sandbox"]
+    assert sandbox["profiles"] == ["sandbox"]
+    assert all("profiles" not in compose["services"][name] for name in [*AIRFLOW_SERVICES, "postgres", "redis"])

@@ -1,0 +1,103 @@
+"""The production topology, natively: Airflow with PostgreSQL metadata and the CeleryExecutor over
+the machine's Redis, a Celery worker with several slots, the triggerer; a 3-day backfill of every
+extract DAG then the warehouse DAG. The warehouse must equal the one `genesys-elt run` (what
+`make run` calls, LocalExecutor) builds from the same org and days."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import psycopg2
+import pytest
+import redis
+
+from genesys_elt.local_airflow import POSTGRES, LocalAirflow, fresh_postgres_database
+from genesys_elt.local_run import (
+    SANDBOX_PII_KEY,
+    run_on_airflow,
+    sandbox_connection,
+    sandbox_options,
+    start_sandbox,
+)
+from genesys_elt.warehouse import MART_TABLES
+
+pytestmark = [pytest.mark.prod, pytest.mark.integration]
+DAYS = 3
+SANDBOX_ARGS = ["--seed", "11", "--customers", "120", "--end-date", "2026-11-20"]
+REDIS_DB = 7
+VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}  # describe the load, not the data
+
+
+def mart_hashes(path: Path) -> dict[str, str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        hashes = {}
+        for table in MART_TABLES:
+            columns = [c for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+                "order by ordinal_position", [table]).fetchall() if c not in VOLATILE.get(table, ())]
+            rows = sorted(str(r) for r in con.execute(f"select {', '.join(columns)} from marts.{table}").fetchall())
+            hashes[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        return hashes
+
+
+def most_tasks_at_once(database: str) -> int:
+    """The largest number of task instances whose run intervals overlapped."""
+    conn = psycopg2.connect(dbname=database, **POSTGRES)
+    with conn, conn.cursor() as cur:
+        cur.execute("select start_date, end_date from task_instance where start_date is not null and end_date is not null")
+        intervals = cur.fetchall()
+    conn.close()
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
+                   key=lambda e: (e[0], e[1]))
+    running = peak = 0
+    for _, step in edges:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+@pytest.mark.timeout(1800)
+def test_celery_topology_backfill_builds_the_same_warehouse_as_make_run(tmp_path):
+    # The reference: the command make run calls, on the same org and days.
+    reference = tmp_path / "make-run"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("genesys-elt")), "run", "--days", str(DAYS),
+         f"--sandbox-args={' '.join(SANDBOX_ARGS)}"],
+        env={**os.environ, "GENESYS_ELT_DATA_DIR": str(reference)}, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert "Report:" in done.stdout
+
+    # The production topology.
+    data_dir = tmp_path / "celery"
+    data_dir.mkdir()
+    options, end, _ = sandbox_options(SANDBOX_ARGS, DAYS)
+    sandbox, url = start_sandbox(options, data_dir)
+    database = "genesys_elt_prod_test"
+    database_url = fresh_postgres_database(database)
+    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+    airflow = LocalAirflow(
+        tmp_path / "airflow", data_dir, executor="CeleryExecutor", database_url=database_url, parallelism=8,
+        scheduled_runs=False,  # the backfill alone creates extract runs, as in make run
+        connection=sandbox_connection(url, options),
+        extra_env={"GENESYS_ELT_PII_KEY": SANDBOX_PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5",
+                   "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+                   "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url.replace("+psycopg2", "")})
+    try:
+        run_on_airflow(airflow, end - timedelta(days=DAYS - 1), end, worker_slots=4)
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=30)
+    assert most_tasks_at_once(database) > 1  # the worker really ran tasks side by side
+
+    ours, theirs = mart_hashes(data_dir / "warehouse.duckdb"), mart_hashes(reference / "warehouse.duckdb")
+    assert ours == theirs
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        days = {d for (d,) in con.execute("select distinct journey_date from marts.fact_predictive_journey").fetchall()}
+        conversations = con.execute("select count(*) from marts.fact_conversation").fetchone()[0]
+    assert days == {end - timedelta(days=n) for n in range(DAYS)} and conversations > 0
