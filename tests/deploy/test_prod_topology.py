@@ -87,7 +87,7 @@ def test_celery_topology_backfill_builds_the_same_warehouse_as_make_run(tmp_path
         connection=sandbox_connection(url, options),
         extra_env={"GENESYS_ELT_PII_KEY": SANDBOX_PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5",
                    "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-                   "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url.replace("+psycopg2", "")})
+                   "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url})
     try:
         run_on_airflow(airflow, end - timedelta(days=DAYS - 1), end, worker_slots=4)
     finally:
