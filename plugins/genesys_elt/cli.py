@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 
@@ -69,6 +70,14 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader (head, less) stopped early: not a failure of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -84,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command == "run":
-            import os
             import shlex
 
             from .local_run import run_pipeline
@@ -114,8 +122,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _timeline(args) -> int:
-    import os
-
     from .privacy import Pseudonymizer
     from .timeline import customer_timeline
     from .warehouse import warehouse_path

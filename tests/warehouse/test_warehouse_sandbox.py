@@ -214,6 +214,16 @@ def test_timeline_command_prints_one_customers_ordered_timeline(loaded):
     assert starts == sorted(starts)
 
 
+def test_timeline_piped_into_a_reader_that_stops_early_is_not_an_error(loaded):
+    key, = query(loaded, "select customer_key from marts.customer_timeline group by 1 order by count(*) desc limit 1")[0]
+    reader = subprocess.Popen([sys.executable, "-m", "genesys_elt", "timeline", "--customer-key", key],
+                              env=dict(os.environ, GENESYS_ELT_DATA_DIR=str(loaded["data_dir"])),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.close()  # the reader is gone before the timeline is written, like `| head -c 0`
+    assert reader.wait(timeout=60) == 0
+    assert b"Traceback" not in reader.stderr.read()
+
+
 def test_rerunning_a_loaded_range_and_a_full_refresh_leave_every_mart_identical(loaded):
     before = mart_rows(loaded["db"])
     assert all(before[table] for table in ("fact_predictive_journey", "customer_timeline", "load_audit"))
