@@ -14,8 +14,9 @@
     date_diff('second', {{ start }}, {{ finish }})
 {%- endmacro %}
 
+{# Whole-second boundaries crossed, as DuckDB's date_diff counts them (not a rounded duration). #}
 {% macro default__seconds_between(start, finish) -%}
-    extract(epoch from ({{ finish }} - {{ start }}))
+    (floor(extract(epoch from {{ finish }})) - floor(extract(epoch from {{ start }})))
 {%- endmacro %}
 
 {% macro add_seconds(timestamp, seconds) -%}

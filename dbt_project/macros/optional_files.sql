@@ -1,8 +1,13 @@
 {#
-  Files that a healthy run may never write (rejects, skipped campaigns): DuckDB refuses a glob that
-  matches nothing, so look first and fall back to an empty relation with the same columns.
+  Files that a healthy run may never write (rejects, skipped campaigns). DuckDB refuses a glob that
+  matches nothing, so it looks first and falls back to an empty relation with the same columns; a
+  server warehouse reads the loaded table, which exists (empty) from the first sync.
 #}
-{% macro optional_json_files(patterns) -%}
+{% macro optional_json_files(table, patterns) -%}
+    {{ return(adapter.dispatch('optional_json_files', 'genesys_journey')(table, patterns)) }}
+{%- endmacro %}
+
+{% macro duckdb__optional_json_files(table, patterns) -%}
     {%- set data_dir = env_var('GENESYS_ELT_DATA_DIR', 'data') -%}
     {%- set globs = [] -%}
     {%- for pattern in patterns -%}{%- do globs.append("'" ~ data_dir ~ "/raw/genesys/" ~ pattern ~ "'") -%}{%- endfor -%}
@@ -16,6 +21,10 @@
     {%- else -%}
         (select cast(null as json) as json, cast(null as varchar) as filename where false)
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__optional_json_files(table, patterns) -%}
+    (select json, filename from {{ source('genesys_raw', table) }})
 {%- endmacro %}
 
 {#

@@ -83,10 +83,11 @@ def _main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "warehouse":
-            from .warehouse import build, warehouse_path
+            from .warehouse import build, postgres_dsn, target, warehouse_path
 
             build(full_refresh=args.full_refresh)
-            print(json.dumps({"warehouse": str(warehouse_path())}))
+            built = (f"postgres database {postgres_dsn()['dbname']}" if target() == "postgres" else str(warehouse_path()))
+            print(json.dumps({"warehouse": built}))
             return 0
         if args.command == "timeline":
             return _timeline(args)

@@ -53,8 +53,41 @@ def _dbt_executable() -> str:
     return found
 
 
+def target(env=os.environ) -> str:
+    return env.get("GENESYS_ELT_DBT_TARGET", "duckdb")
+
+
+def postgres_dsn(env=os.environ) -> dict[str, str]:
+    """The PostgreSQL warehouse named by the same variables as the dbt profile's postgres target."""
+    return {"host": env.get("GENESYS_ELT_PG_HOST", "127.0.0.1"), "port": env.get("GENESYS_ELT_PG_PORT", "5432"),
+            "user": env.get("GENESYS_ELT_PG_USER", "postgres"), "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
+            "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse")}
+
+
+def load_raw(env=os.environ):
+    """On a server warehouse, mirrors the landed slices into its genesys_raw tables first; DuckDB
+    reads the files in place and needs nothing."""
+    if target(env) != "postgres":
+        return None
+    import psycopg2
+
+    from . import raw_tables
+
+    try:
+        conn = psycopg2.connect(**postgres_dsn(env))
+    except psycopg2.OperationalError as exc:
+        raise WarehouseError(f"cannot reach the PostgreSQL warehouse: {str(exc).strip().splitlines()[0]}") from None
+    try:
+        return raw_tables.sync(data_dir_from_env(env), conn)
+    except raw_tables.RawSyncError as exc:
+        raise WarehouseError(str(exc)) from None
+    finally:
+        conn.close()
+
+
 def build(full_refresh: bool = False, env=os.environ) -> None:
     """Models, snapshots and every test, in dependency order."""
+    load_raw(env)
     run_dbt("build", *(["--full-refresh"] if full_refresh else []), env=env)
 
 

@@ -97,3 +97,14 @@ def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
     condition = dagbag.dags[WAREHOUSE].timetable.asset_condition
     assert type(condition).__name__ == "AssetAll"  # every stream, not whichever lands first
     assert {asset.name for asset in condition.objects} == {f"genesys_raw_{stream}" for stream in STREAMS}
+
+
+
+def test_on_a_server_warehouse_the_raw_tables_are_synced_before_the_build(dagbag, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    assert "sync_raw_tables" not in dagbag.dags[WAREHOUSE].task_ids  # DuckDB reads the files in place
+    monkeypatch.setenv("GENESYS_ELT_DBT_TARGET", "postgres")
+    dag = DagBag(dag_folder=str(DAGS_DIR / "genesys_warehouse.py")).dags[WAREHOUSE]
+    sync = dag.get_task("sync_raw_tables")
+    assert "dbt.dbt_producer_watcher" in sync.downstream_task_ids and sync.pool == "duckdb_warehouse"

@@ -5,7 +5,6 @@ extract DAG then the warehouse DAG. The warehouse must equal the one `genesys-el
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -25,25 +24,12 @@ from genesys_elt.local_run import (
     sandbox_options,
     start_sandbox,
 )
-from genesys_elt.warehouse import MART_TABLES
+from tests.marts import assert_same_marts, duckdb_mart_rows
 
 pytestmark = [pytest.mark.prod, pytest.mark.integration]
 DAYS = 3
 SANDBOX_ARGS = ["--seed", "11", "--customers", "120", "--end-date", "2026-11-20"]
 REDIS_DB = 7
-VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}  # describe the load, not the data
-
-
-def mart_hashes(path: Path) -> dict[str, str]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        hashes = {}
-        for table in MART_TABLES:
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
-                "order by ordinal_position", [table]).fetchall() if c not in VOLATILE.get(table, ())]
-            rows = sorted(str(r) for r in con.execute(f"select {', '.join(columns)} from marts.{table}").fetchall())
-            hashes[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-        return hashes
 
 
 def most_tasks_at_once(database: str) -> int:
@@ -95,8 +81,7 @@ def test_celery_topology_backfill_builds_the_same_warehouse_as_make_run(tmp_path
         sandbox.wait(timeout=30)
     assert most_tasks_at_once(database) > 1  # the worker really ran tasks side by side
 
-    ours, theirs = mart_hashes(data_dir / "warehouse.duckdb"), mart_hashes(reference / "warehouse.duckdb")
-    assert ours == theirs
+    assert_same_marts(duckdb_mart_rows(data_dir / "warehouse.duckdb"), duckdb_mart_rows(reference / "warehouse.duckdb"))
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
         days = {d for (d,) in con.execute("select distinct journey_date from marts.fact_predictive_journey").fetchall()}
         conversations = con.execute("select count(*) from marts.fact_conversation").fetchone()[0]

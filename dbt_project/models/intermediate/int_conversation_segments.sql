@@ -62,8 +62,8 @@ select
     session ->> 'ani' as ani,
     session ->> 'addressFrom' as address_from,
     session ->> 'journeyCustomerSessionId' as journey_session_id,
-    cast(segment ->> 'segmentStart' as timestamp) as segment_start,
-    cast(segment ->> 'segmentEnd' as timestamp) as segment_end,
+    {{ utc_timestamp("segment ->> 'segmentStart'") }} as segment_start,
+    {{ utc_timestamp("segment ->> 'segmentEnd'") }} as segment_end,
     segment ->> 'segmentType' as segment_type,
     segment ->> 'queueId' as queue_id,
     segment ->> 'wrapUpCode' as wrap_up_code

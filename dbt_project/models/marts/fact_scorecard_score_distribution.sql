@@ -19,8 +19,8 @@ select
     scorecard_id,
     model_version,
     bucket,
-    cast(split_part(bucket, '-', 1) as double) as bucket_lower,
-    cast(split_part(bucket, '-', 2) as double) as bucket_upper,
+    cast(split_part(bucket, '-', 1) as double precision) as bucket_lower,
+    cast(split_part(bucket, '-', 2) as double precision) as bucket_upper,
     contact_count,
     pending_backfill
 from buckets

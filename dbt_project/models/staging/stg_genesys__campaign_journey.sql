@@ -7,7 +7,7 @@ select
     json ->> 'stepName' as step_name,
     cast(json ->> 'stepSequence' as integer) as step_sequence,
     cast(json ->> 'contactCount' as integer) as contact_count,
-    cast(json ->> 'conversionRate' as double) as conversion_rate,
-    cast(json ->> 'averageScore' as double) as average_score,
+    cast(json ->> 'conversionRate' as double precision) as conversion_rate,
+    cast(json ->> 'averageScore' as double precision) as average_score,
     json ->> 'exitReason' as exit_reason
 from {{ raw_source('campaign_journey', 'date=*/part=*/page-*.jsonl') }}

@@ -5,6 +5,6 @@ select
     json ->> 'name' as campaign_name,
     json ->> 'status' as campaign_status,
     json ->> 'scorecardId' as scorecard_id,
-    cast(json ->> 'createdDate' as timestamp) as created_at,
-    cast(json ->> 'modifiedDate' as timestamp) as modified_at
+    {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
+    {{ utc_timestamp("json ->> 'modifiedDate'") }} as modified_at
 from {{ raw_source('campaigns') }}

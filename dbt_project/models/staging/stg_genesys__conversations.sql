@@ -3,8 +3,8 @@
 select
     date as slice_date,
     json ->> 'conversationId' as conversation_id,
-    cast(json ->> 'conversationStart' as timestamp) as conversation_start,
-    cast(json ->> 'conversationEnd' as timestamp) as conversation_end,
+    {{ utc_timestamp("json ->> 'conversationStart'") }} as conversation_start,
+    {{ utc_timestamp("json ->> 'conversationEnd'") }} as conversation_end,
     json ->> 'originatingDirection' as originating_direction,
     cast(json -> 'divisionIds' as varchar) as division_ids,
     json -> 'participants' as participants

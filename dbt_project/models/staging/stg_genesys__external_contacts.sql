@@ -16,8 +16,8 @@ select
     json -> 'workPhone' ->> 'e164' as work_phone_token,
     json ->> 'personalEmail' as personal_email_token,
     json ->> 'workEmail' as work_email_token,
-    cast(json ->> 'createDate' as timestamp) as created_at,
-    cast(json ->> 'modifyDate' as timestamp) as modified_at,
+    {{ utc_timestamp("json ->> 'createDate'") }} as created_at,
+    {{ utc_timestamp("json ->> 'modifyDate'") }} as modified_at,
     date as last_extracted_date
 from ranked
 where recency = 1

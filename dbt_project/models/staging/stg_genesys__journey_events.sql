@@ -2,7 +2,7 @@
 select
     date as slice_date,
     json ->> 'id' as event_id,
-    cast(json ->> 'createdDate' as timestamp) as created_at,
+    {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
     json ->> 'eventType' as event_type,
     coalesce(json ->> 'channel', split_part(json ->> 'eventType', '.', 1)) as channel,
     json ->> 'customerId' as journey_customer_id,

@@ -4,7 +4,7 @@ select
     cast(json ->> 'date' as date) as slice_date,
     coalesce(json ->> 'part', '') as part,
     json ->> 'run_id' as run_id,
-    cast(json ->> 'extracted_at' as timestamp) as extracted_at,
+    {{ utc_timestamp("json ->> 'extracted_at'") }} as extracted_at,
     cast(json ->> 'pages' as integer) as pages,
     cast(json ->> 'received' as integer) as received,
     cast(json ->> 'records' as integer) as records,

@@ -4,5 +4,5 @@ select
     cast(json ->> 'date' as date) as slice_date,
     coalesce(json ->> 'part', '') as part,
     json ->> 'reason' as reason,
-    cast(json ->> 'skipped_at' as timestamp) as skipped_at
-from {{ optional_json_files(['_skips/*/date=*/*.json']) }}
+    {{ utc_timestamp("json ->> 'skipped_at'") }} as skipped_at
+from {{ optional_json_files('slice_skips', ['_skips/*/date=*/*.json']) }} as skips
