@@ -7,6 +7,7 @@ Engagement analytics and the journey query. Paging styles: ``nextUri`` (page num
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -70,8 +71,9 @@ def scope_allows(granted: tuple[str, ...], required: str | None) -> bool:
 
 class Api:
     def __init__(self, org: Org, clock: Callable[[], datetime], jobs: JobBoard, tokens: PageTokens,
-                 availability_lag: timedelta):
+                 availability_lag: timedelta, bad_record_rate: float = 0.0):
         self.org = org
+        self.bad_record_rate = bad_record_rate
         self.clock = clock
         self.jobs = jobs
         self.tokens = tokens
@@ -88,6 +90,22 @@ class Api:
                 if m:
                     return r, m.groupdict()
         return None
+
+    def damaged(self, records: list[dict], id_key: str, time_key: str) -> list[dict]:
+        """Bad input on purpose: a deterministic share of records (by seed and id) arrives broken the
+        way a buggy upstream breaks them, a timestamp that is not one or a missing id."""
+        if self.bad_record_rate <= 0:
+            return records
+        out = []
+        for record in records:
+            digest = hashlib.sha256(f"{self.org.config.seed}:bad:{record.get(id_key)}".encode()).digest()
+            if int.from_bytes(digest[:8], "big") / 2**64 >= self.bad_record_rate:
+                out.append(record)
+            elif digest[8] % 2:
+                out.append({**record, time_key: "2026-13-45T25:61:00Z"})
+            else:
+                out.append({k: v for k, v in record.items() if k != id_key} | {"damagedId": record.get(id_key)})
+        return out
 
     def _new_job_id(self) -> str:
         with self._id_lock:
@@ -298,6 +316,7 @@ def submit_conversation_job(api: Api, req: Request):
     now = api.clock()
     lo, hi = bisect.bisect_left(api._conv_starts, start), bisect.bisect_left(api._conv_starts, end)
     records = [body for body in (conversation_at(c, now) for c in api.org.conversations[lo:hi]) if body]
+    records = api.damaged(records, "conversationId", "conversationStart")
     job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, now)
     return 202, {"jobId": job.id}
 
@@ -437,6 +456,7 @@ def submit_journey_query(api: Api, req: Request):
     lo, hi = bisect.bisect_left(api._event_times, start), bisect.bisect_left(api._event_times, end)
     records = [{**e, "channel": "voice" if e["eventType"].startswith("voice.") else "web"}
                for e in api.org.activity.events[lo:hi] if e["createdDate"] <= cutoff]
+    records = api.damaged(records, "id", "createdDate")
     job = api.jobs.submit(api._new_job_id(), "journey", req.client_id, records, api.clock())
     return 202, {"id": job.id, "state": JOURNEY_STATES[api.jobs.state(job)], "selfUri": f"{JQ}/{job.id}"}
 

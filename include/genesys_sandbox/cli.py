@@ -32,6 +32,16 @@ def _share(text: str) -> float:
     return value
 
 
+def _fault_kinds(text: str) -> tuple[str, ...]:
+    from .limits import FAULT_KINDS
+
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(set(kinds) - set(FAULT_KINDS))
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"unknown fault kinds {unknown}; choose from {','.join(FAULT_KINDS)}")
+    return kinds
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -72,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="length of the rate-limit window; the limit scales with it (tests shorten it)")
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--fault-rate", type=_share, default=0.0)
+    serve.add_argument("--fault-kinds", type=_fault_kinds, default=None,
+                       help="comma-separated subset of 429,500,502,503,drop,truncate,malformed (default: all)")
+    serve.add_argument("--fault-burst", type=_positive, default=1,
+                       help="a fault repeats for this many consecutive requests of the client (a storm)")
+    serve.add_argument("--bad-record-rate", type=_share, default=0.0,
+                       help="share of conversations and journey events served broken (bad input)")
     serve.add_argument("--token-ttl-seconds", type=_positive, default=86400)
     serve.add_argument("--client", type=_client, action="append", metavar="ID:SECRET:SCOPES",
                        help="an OAuth client (repeatable); default sandbox:sandbox-secret, read-only")
@@ -105,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     config = ServerConfig(
         org=_org_config(args), host=args.host, port=args.port, rate_limit_per_minute=args.rate_limit_per_minute,
         rate_window_seconds=args.rate_window_seconds,
-        latency_ms=args.latency_ms, fault_rate=args.fault_rate, token_ttl_seconds=args.token_ttl_seconds,
+        latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_burst=args.fault_burst,
+        bad_record_rate=args.bad_record_rate,
+        **({"fault_kinds": args.fault_kinds} if args.fault_kinds else {}), token_ttl_seconds=args.token_ttl_seconds,
         clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
         job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,
         availability_lag_minutes=args.availability_lag_minutes,

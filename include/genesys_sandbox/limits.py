@@ -8,7 +8,7 @@ import threading
 import time
 from collections import Counter, defaultdict, deque
 
-FAULT_KINDS = ("429", "500", "502", "503", "drop", "truncate")
+FAULT_KINDS = ("429", "500", "502", "503", "drop", "truncate", "malformed")
 WINDOW_SECONDS = 60.0
 
 
@@ -39,26 +39,39 @@ class RateLimiter:
 
 class FaultInjector:
     """Decides, from the seed and each client's request number, whether a request faults and how.
-    The same seed and the same sequence of requests give the same faults."""
+    The same seed and the same sequence of requests give the same faults. With ``burst`` above 1 a
+    fault is a storm: that client's next ``burst - 1`` requests fault the same way."""
 
-    def __init__(self, seed: int, rate: float, kinds: tuple[str, ...] = FAULT_KINDS):
+    def __init__(self, seed: int, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, burst: int = 1):
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be between 0 and 1")
-        self.seed, self.rate, self.kinds = seed, rate, kinds
+        unknown = set(kinds) - set(FAULT_KINDS)
+        if unknown or not kinds:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; choose from {', '.join(FAULT_KINDS)}")
+        if burst < 1:
+            raise ValueError("a fault burst is at least 1 request")
+        self.seed, self.rate, self.kinds, self.burst = seed, rate, tuple(kinds), burst
         self._counter: Counter[str] = Counter()
+        self._storms: dict[str, tuple[str, int]] = {}  # client -> (kind, requests left)
         self._lock = threading.Lock()
 
     def decide(self, client_id: str) -> str | None:
         if self.rate <= 0:
             return None
         with self._lock:
+            kind, left = self._storms.get(client_id, (None, 0))
+            if left:
+                self._storms[client_id] = (kind, left - 1)
+                return kind
             self._counter[client_id] += 1
             n = self._counter[client_id]
-        digest = hashlib.sha256(f"{self.seed}:{client_id}:{n}".encode()).digest()
-        roll = int.from_bytes(digest[:8], "big") / 2**64
-        if roll >= self.rate:
-            return None
-        return self.kinds[digest[8] % len(self.kinds)]
+            digest = hashlib.sha256(f"{self.seed}:{client_id}:{n}".encode()).digest()
+            roll = int.from_bytes(digest[:8], "big") / 2**64
+            if roll >= self.rate:
+                return None
+            kind = self.kinds[digest[8] % len(self.kinds)]
+            self._storms[client_id] = (kind, self.burst - 1)
+            return kind
 
 
 class Stats:

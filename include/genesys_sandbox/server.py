@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .api import Api, ApiError, Request, scope_allows
 from .auth import DEFAULT_CLIENT, OAuthClient, TokenStore
 from .jobs import JobBoard
-from .limits import FaultInjector, RateLimiter, Stats
+from .limits import FAULT_KINDS, FaultInjector, RateLimiter, Stats
 from .org import OrgConfig, generate, ground_truth
 from .paging import PageTokens
 from .timefmt import iso, parse_iso
@@ -36,6 +36,9 @@ class ServerConfig:
     rate_window_seconds: float = 60.0
     latency_ms: int = 0
     fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    fault_burst: int = 1
+    bad_record_rate: float = 0.0  # share of conversations and journey events that arrive broken
     token_ttl_seconds: int = 86400
     clients: list[OAuthClient] = field(default_factory=lambda: [DEFAULT_CLIENT])
     now: datetime | None = None  # frozen simulated clock; None follows the wall clock
@@ -67,7 +70,9 @@ class Sandbox:
         self.clock = Clock(config.now)
         self.tokens = TokenStore(config.clients, config.token_ttl_seconds)
         self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_window_seconds)
-        self.faults = FaultInjector(config.org.seed, config.fault_rate)
+        self.faults = FaultInjector(config.org.seed, config.fault_rate, config.fault_kinds, config.fault_burst)
+        self.token_outage = 0  # the next N token requests fail with 503 (set through /sandbox/control)
+        self._outage_lock = threading.Lock()
         self.stats = Stats()
         self.jobs = JobBoard(config.org.seed, config.job_latency_seconds, config.job_ttl_seconds,
                              config.job_failure_rate)
@@ -85,9 +90,16 @@ class Sandbox:
         started = time.monotonic()
         org = generate(self.config.org)
         self.api = Api(org, self.clock, self.jobs, PageTokens(f"pages:{self.config.org.seed}"),
-                       timedelta(minutes=self.config.availability_lag_minutes))
+                       timedelta(minutes=self.config.availability_lag_minutes), self.config.bad_record_rate)
         log.info("org generated in %.1fs: %d conversations, %d journey events", time.monotonic() - started,
                  len(org.conversations), len(org.activity.events))
+
+    def take_token_outage(self) -> bool:
+        with self._outage_lock:
+            if self.token_outage > 0:
+                self.token_outage -= 1
+                return True
+            return False
 
     def truth_bytes(self) -> bytes:
         with self._truth_lock:
@@ -139,8 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     # ------------------------------------------------------------------ plumbing
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None, truncate: bool = False):
+    def _send(self, status: int, body: object, headers: dict[str, str] | None = None, truncate: bool = False,
+              malformed: bool = False):
         payload = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
+        if malformed:  # what a misbehaving proxy returns: a complete response that is not JSON
+            payload = b"<html><body><h1>200 OK</h1>upstream sent an empty reply{" + payload[:16]
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -229,10 +244,13 @@ class _Handler(BaseHTTPRequestHandler):
             sandbox.stats.record(client.client_id, endpoint, exc.status)
             return self._error(exc.status, exc.code, exc.message, limit_headers)
         sandbox.stats.record(client.client_id, endpoint, status, fault=fault)
-        self._send(status, payload, limit_headers, truncate=fault == "truncate")
+        self._send(status, payload, limit_headers, truncate=fault == "truncate", malformed=fault == "malformed")
 
     def _token(self, body: object):
         sandbox = self.server.sandbox
+        if sandbox.take_token_outage():
+            sandbox.stats.record("login", "oauth_token", 503, fault="token_outage")
+            return self._error(503, "service.unavailable", "the login service is unavailable")
         client = sandbox.tokens.authenticate_basic(self.headers.get("Authorization"))
         if client is None and isinstance(body, dict) and body.get("client_id"):
             client = sandbox.tokens.authenticate_basic(
@@ -271,7 +289,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._error(404, "not.found", f"no sandbox route {method} {path}")
 
     def _control(self, body: dict):
-        """Test hooks: move the clock, decide the next async jobs' fate, revoke every token."""
+        """Test hooks: move the clock, decide the next async jobs' fate, revoke every token, make the
+        token endpoint fail for its next N requests."""
         sandbox = self.server.sandbox
         try:
             if "now" in body:
@@ -281,6 +300,8 @@ class _Handler(BaseHTTPRequestHandler):
             if "nextJobs" in body:
                 spec = body["nextJobs"]
                 sandbox.jobs.force_next(spec["outcome"], int(spec.get("count", 1)))
+            if "failTokenRequests" in body:
+                sandbox.token_outage = int(body["failTokenRequests"])
             revoked = sandbox.tokens.revoke_all() if body.get("revokeTokens") else 0
         except (KeyError, TypeError, ValueError) as exc:
             return self._error(400, "bad.request", f"bad control request: {exc}")

@@ -100,7 +100,7 @@ def test_a_faulty_api_lands_the_same_slices(sandbox_for_extract, tmp_path):
     faulty = sandbox_for_extract(fault_rate=0.2)
     extract_days(make_extractor(faulty, faulty_dir, max_attempts=12), days=DAYS[:2])
     faults = faulty.stats.snapshot()["faults"]
-    assert faults["total"] > 20 and len(faults["byKind"]) == 6, faults
+    assert faults["total"] > 20 and len(faults["byKind"]) == 7, faults
     assert _landed_files(faulty_dir) == _landed_files(clean_dir)
     assert len(_landed_files(clean_dir)) > 10
 

@@ -42,12 +42,15 @@ def _outcome(api: SandboxSession) -> str:
         response = api.get(CHEAP)
         if response.status_code != 200:
             return str(response.status_code)
-        json.loads(response.content)
-        return "ok"
     except requests.exceptions.ConnectionError:
         return "drop"
-    except (requests.exceptions.ChunkedEncodingError, ValueError):
+    except requests.exceptions.ChunkedEncodingError:
         return "truncate"
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return "malformed"
+    return "ok"
 
 
 def test_faults_occur_at_the_configured_rate(sandbox_factory):
@@ -56,10 +59,37 @@ def test_faults_occur_at_the_configured_rate(sandbox_factory):
     outcomes = Counter(_outcome(api) for _ in range(600))
     faults = 600 - outcomes["ok"]
     assert 0.15 <= faults / 600 <= 0.25, outcomes
-    assert {"429", "500", "502", "503", "drop", "truncate"} <= set(outcomes), outcomes
+    assert {"429", "500", "502", "503", "drop", "truncate", "malformed"} <= set(outcomes), outcomes
     stats = api.stats()["faults"]
     assert stats["total"] == faults
-    assert stats["byKind"]["drop"] == outcomes["drop"] and stats["byKind"]["truncate"] == outcomes["truncate"]
+    for kind in ("drop", "truncate", "malformed"):
+        assert stats["byKind"][kind] == outcomes[kind], (kind, stats, outcomes)
+
+
+def test_a_storm_repeats_one_fault_kind_for_the_burst_and_kinds_can_be_chosen(sandbox_factory):
+    _, api = sandbox_factory(fault_rate=0.05, fault_burst=5, fault_kinds=("429", "503"))
+    api.login()
+    outcomes = [_outcome(api) for _ in range(400)]
+    while outcomes[-1] != "ok":  # a storm still going when we stopped asking
+        outcomes.pop()
+    runs, current = [], None
+    for outcome in outcomes:
+        if outcome != "ok" and outcome == current:
+            runs[-1] += 1
+        elif outcome != "ok":
+            runs.append(1)
+        current = outcome
+    assert set(outcomes) == {"ok", "429", "503"}
+    assert runs and all(length % 5 == 0 for length in runs), (runs, outcomes)  # storms of 5 (two may abut)
+
+
+def test_the_token_endpoint_can_fail_for_a_while(sandbox_factory):
+    _, api = sandbox_factory()
+    api.control(failTokenRequests=2)
+    statuses = [api.http.post(f"{api.base_url}/oauth/token", data={"grant_type": "client_credentials"},
+                              auth=("sandbox", "sandbox-secret")).status_code for _ in range(3)]
+    assert statuses == [503, 503, 200]
+    assert api.stats()["faults"]["byKind"] == {"token_outage": 2}
 
 
 def test_faults_are_deterministic_for_a_seed(sandbox_factory):

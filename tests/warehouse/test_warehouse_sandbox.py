@@ -10,42 +10,24 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import duckdb
 import psycopg2
 import pytest
 
 from genesys_elt import warehouse
-from genesys_elt.local_airflow import POSTGRES
 from genesys_elt.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
-from genesys_elt.orchestration import scorecard_day, trailing_days
+from genesys_elt.local_airflow import POSTGRES
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, start_sandbox, url_of
+from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_mart_rows
 
 pytestmark = pytest.mark.integration
 END = date(2026, 11, 21)
 DAYS = [END - timedelta(days=n) for n in range(13, -1, -1)]
-
-
-def run_at(day: date) -> datetime:
-    """A daily run for ``day`` starts the next morning."""
-    return datetime.combine(day + timedelta(days=1), time(6), tzinfo=timezone.utc)
-
-
-def extract_day(extractor, day: date) -> None:
-    for stream in ("campaigns", "campaign_journey"):
-        extractor.run(stream, day)
-    if scorecard_day(day) >= DAYS[0]:
-        extractor.run("scorecards", scorecard_day(day))
-    for stream in ("conversations", "external_contacts"):
-        for trailing in trailing_days(day):
-            if trailing >= DAYS[0]:
-                extractor.run(stream, trailing)
-    extractor.run("journey_events", day)
-    extractor.run("journey_sessions", day)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +44,7 @@ def loaded(tmp_path_factory):
     try:
         for day in DAYS:
             control.control(now=run_at(day).isoformat())
-            extract_day(extractor, day)
+            extract_day(extractor, day, DAYS[0])
             extraction_times.append(run_at(day))
             warehouse.build()
         yield {"data_dir": data_dir, "sandbox": sandbox, "truth": truth, "extractor": extractor,
@@ -205,7 +187,7 @@ def test_rerunning_a_loaded_range_and_a_full_refresh_leave_every_mart_identical(
     before = duckdb_mart_rows(loaded["db"])
     assert all(before[table] for table in ("fact_predictive_journey", "customer_timeline", "load_audit"))
     for day in DAYS[-2:]:  # re-run the last days' DAGs as a backfill would, then dbt
-        extract_day(loaded["extractor"], day)
+        extract_day(loaded["extractor"], day, DAYS[0])
     warehouse.build()
     assert_same_marts(duckdb_mart_rows(loaded["db"]), before)
     warehouse.build(full_refresh=True)  # incremental builds equal a build from nothing

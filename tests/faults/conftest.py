@@ -1,0 +1,156 @@
+"""The fault suite's harness: a profile (fast in `make test`, long in `make test-faults`), daily
+operation against a sandbox with faults switched on, Airflow-style task retries, the fault-free
+reference warehouse every scenario is compared with, and the ledger the long run reports from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from genesys_elt import warehouse
+from genesys_elt.errors import GenesysEltError
+from genesys_elt.landing import RAW
+from tests.conftest import END_DATE, SandboxSession, start_sandbox, url_of
+from tests.daily import extract_day, run_at
+from tests.extract.conftest import PII_KEY, make_extractor
+from tests.marts import duckdb_mart_rows
+
+REPORT_DIR = Path(os.environ.get("GENESYS_ELT_FAULT_REPORT_DIR", Path(__file__).resolve().parents[2] / "build" / "faults"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    days: int
+    customers: int
+    transport_rate: float  # share of API requests that start a fault storm
+    burst: int  # requests per storm
+    job_faults: int  # async jobs forced to fail, expire or stall
+    kills: int  # extract processes killed mid-slice
+    bad_record_rate: float
+
+
+PROFILES = {
+    "fast": Profile("fast", days=3, customers=100, transport_rate=0.1, burst=3, job_faults=3, kills=3,
+                    bad_record_rate=0.03),
+    "long": Profile("long", days=7, customers=250, transport_rate=0.2, burst=4, job_faults=9, kills=10,
+                    bad_record_rate=0.05),
+}
+
+
+@pytest.fixture(scope="session")
+def profile() -> Profile:
+    name = os.environ.get("GENESYS_ELT_FAULT_PROFILE", "fast")
+    if name not in PROFILES:
+        raise pytest.UsageError(f"GENESYS_ELT_FAULT_PROFILE must be one of {sorted(PROFILES)}, got {name!r}")
+    return PROFILES[name]
+
+
+def days_of(profile: Profile) -> list[date]:
+    return [END_DATE - timedelta(days=n) for n in range(profile.days - 1, -1, -1)]
+
+
+def fault_sandbox(profile: Profile, **faults):
+    return start_sandbox(customers=profile.customers, days=profile.days + 3, job_latency_seconds=0.05, **faults)
+
+
+@dataclass
+class TaskRetries:
+    """Airflow's part: a task that raises is run again, up to ``attempts`` times in all."""
+    attempts: int = 6
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    before: object = None  # called as before(stream, day, attempt) ahead of each try
+
+    def __call__(self, stream: str, day: date, run):
+        for attempt in range(1, self.attempts + 1):
+            if self.before:
+                self.before(stream, day, attempt)
+            try:
+                return run()
+            except GenesysEltError as exc:
+                self.failures.append((stream, day.isoformat(), str(exc)))
+                if attempt == self.attempts:
+                    raise
+                time.sleep(0.1)
+
+
+def warehouse_env(data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_PII_KEY": PII_KEY}
+    env.pop("GENESYS_ELT_WAREHOUSE", None)
+    env.pop("GENESYS_ELT_DBT_TARGET", None)
+    return env
+
+
+def operate(sandbox, data_dir: Path, profile: Profile, task=None, extra: dict | None = None, **options) -> Path:
+    """The profile's days of daily runs, then one warehouse build; returns the DuckDB file."""
+    control = SandboxSession(url_of(sandbox))
+    extractor = make_extractor(sandbox, data_dir, extra=extra, **options)
+    days = days_of(profile)
+    for day in days:
+        control.control(now=run_at(day).isoformat())
+        extract_day(extractor, day, days[0], task)
+    warehouse.build(env=warehouse_env(data_dir))
+    return data_dir / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def reference(profile, tmp_path_factory) -> dict:
+    """The fault-free warehouse of the same org and days."""
+    sandbox = fault_sandbox(profile)
+    try:
+        db = operate(sandbox, tmp_path_factory.mktemp("reference"), profile)
+    finally:
+        sandbox.shutdown()
+    return {"db": db, "marts": duckdb_mart_rows(db)}
+
+
+@pytest.fixture(scope="session")
+def ledger(profile):
+    """Per scenario: what was injected and whether the warehouse equals the fault-free one. Written
+    to build/faults/fault-report.{json,md} at the end of the session."""
+    entries: dict[str, dict] = {}
+    yield entries
+    if not entries:
+        return
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / "fault-report.json").write_text(json.dumps({"profile": profile.name, "scenarios": entries}, indent=2))
+    lines = [f"# Fault suite ({profile.name} profile: {profile.days} days, {profile.customers} customers)", "",
+             "| scenario | fault kind | injected | warehouse equals the fault-free one |", "|---|---|---|---|"]
+    for scenario, entry in entries.items():
+        for kind, count in sorted(entry["injected"].items()):
+            lines.append(f"| {scenario} | {kind} | {count} | {'yes' if entry['equal'] else 'NO'} |")
+    (REPORT_DIR / "fault-report.md").write_text("\n".join(lines) + "\n")
+
+
+def cli_env(sandbox, data_dir: Path) -> dict[str, str]:
+    """The environment an extract task process gets: the connection, the key, the data directory."""
+    conn = {"conn_type": "http", "host": url_of(sandbox), "login": "sandbox", "password": "sandbox-secret",
+            "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000}}
+    return {**warehouse_env(data_dir), "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn)}
+
+
+def extract_command(stream: str, day: date) -> list[str]:
+    return [sys.executable, "-m", "genesys_elt", "extract", "--stream", stream, "--date", day.isoformat()]
+
+
+def broken_slices(data_dir: Path) -> list[str]:
+    """Published slices whose files do not match their manifest: what a torn write would leave."""
+    broken = []
+    for manifest_path in sorted((data_dir / RAW).glob("*/date=*/**/_manifest.json")):
+        directory = manifest_path.parent
+        if any(part.startswith(".") for part in directory.relative_to(data_dir / RAW).parts):
+            continue
+        files = json.loads(manifest_path.read_text())["files"]
+        on_disk = {p.name for p in directory.iterdir() if p.is_file() and p.name != "_manifest.json"}
+        if on_disk != set(files) or any(hashlib.sha256((directory / name).read_bytes()).hexdigest() != digest
+                                        for name, digest in files.items()):
+            broken.append(str(directory.relative_to(data_dir)))
+    return broken

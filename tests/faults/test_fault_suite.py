@@ -1,0 +1,181 @@
+"""Faults on every side of the pipeline; after each, the warehouse equals the fault-free one.
+
+Runs with the fast profile in `make test` and the long one (more days, higher rates) in
+`make test-faults`, which also writes build/faults/fault-report.md: per fault kind, how many were
+injected and whether the warehouse hash matched."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from genesys_elt import warehouse
+from genesys_sandbox.limits import FAULT_KINDS
+from tests.conftest import SandboxSession, url_of
+from tests.marts import content_hash, duckdb_mart_rows
+
+from .conftest import (
+    TaskRetries,
+    broken_slices,
+    cli_env,
+    extract_command,
+    fault_sandbox,
+    operate,
+    warehouse_env,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def settle(name: str, injected: dict[str, int], db, reference, ledger) -> None:
+    """Records the scenario in the ledger, then asserts the warehouse equals the reference."""
+    marts = duckdb_mart_rows(db)
+    differing = [table for table in reference["marts"]
+                 if content_hash(marts[table]) != content_hash(reference["marts"][table])]
+    ledger[name] = {"injected": injected, "equal": not differing, "differing_tables": differing}
+    assert not differing, f"{name}: {differing} differ from the fault-free warehouse"
+
+
+def test_transport_faults_storms_and_broken_bodies(profile, reference, ledger, tmp_path):
+    sandbox = fault_sandbox(profile, fault_rate=profile.transport_rate, fault_burst=profile.burst)
+    retries = TaskRetries()
+    try:
+        db = operate(sandbox, tmp_path, profile, task=retries, max_attempts=profile.burst * 2 + 4)
+        injected = sandbox.stats.snapshot()["faults"]["byKind"]
+    finally:
+        sandbox.shutdown()
+    assert set(injected) == set(FAULT_KINDS), injected  # 429 storms, 5xx bursts, drops, truncated, malformed
+    settle("transport", injected, db, reference, ledger)
+
+
+def test_tokens_revoked_expiring_and_a_failing_token_endpoint(profile, reference, ledger, tmp_path):
+    sandbox = fault_sandbox(profile, token_ttl_seconds=2)
+    stop, revocations = threading.Event(), itertools.count()
+
+    def disrupt():
+        for tick in itertools.count():
+            if stop.wait(0.4):
+                return
+            sandbox.tokens.revoke_all()
+            next(revocations)
+            if tick % 4 == 0:
+                SandboxSession(url_of(sandbox)).control(failTokenRequests=2)
+
+    disruptor = threading.Thread(target=disrupt)
+    disruptor.start()
+    try:
+        db = operate(sandbox, tmp_path, profile, task=TaskRetries())
+    finally:
+        stop.set()
+        disruptor.join()
+        outages = sandbox.stats.snapshot()["faults"]["byKind"].get("token_outage", 0)
+        sandbox.shutdown()
+    injected = {"token_revoked": next(revocations), "token_endpoint_503": outages}
+    assert injected["token_revoked"] > 3 and outages > 0, injected
+    settle("auth", injected, db, reference, ledger)
+
+
+def test_async_jobs_that_fail_expire_or_stall_fail_their_task_and_a_retry_completes(profile, reference, ledger,
+                                                                                       tmp_path):
+    sandbox = fault_sandbox(profile)
+    control = SandboxSession(url_of(sandbox))
+    outcomes = itertools.cycle(["FAILED", "EXPIRED", "STALLED"])
+    forced: list[str] = []
+
+    def doom_first_attempts(stream, day, attempt):
+        if stream in ("conversations", "journey_events") and attempt == 1 and len(forced) < profile.job_faults:
+            forced.append(next(outcomes))
+            control.control(nextJobs={"outcome": forced[-1], "count": 1})
+
+    retries = TaskRetries(before=doom_first_attempts)
+    try:
+        db = operate(sandbox, tmp_path, profile, task=retries, extra={"poll_budget_seconds": 1.5})
+    finally:
+        sandbox.shutdown()
+    messages = [message for stream, _, message in retries.failures if stream in ("conversations", "journey_events")]
+    assert len(messages) == len(forced) == profile.job_faults, retries.failures
+    for outcome, message in zip(forced, messages):  # each failure says what happened to the job
+        expected = {"FAILED": "ended FAILED", "EXPIRED": "ended EXPIRED", "STALLED": "still PENDING"}[outcome]
+        if outcome == "EXPIRED" and "ended expired" in message.lower():
+            continue
+        assert expected.lower() in message.lower(), (outcome, message)
+    injected = {f"job_{outcome.lower()}": forced.count(outcome) for outcome in set(forced)}
+    settle("async_jobs", injected, db, reference, ledger)
+
+
+KILLABLE = ("conversations", "external_contacts", "journey_events", "journey_sessions")  # clock-free streams
+
+
+def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_rerun_completes(
+        profile, reference, ledger, tmp_path):
+    sandbox = fault_sandbox(profile, latency_ms=15)
+    env = cli_env(sandbox, tmp_path)
+    chance = random.Random(profile.kills)
+    killed, finished_first, broken = [], [], []
+
+    def kill_one_first(stream, day, attempt):
+        if stream not in KILLABLE or attempt > 1 or len(killed) + len(finished_first) >= profile.kills:
+            return
+        process = subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(chance.uniform(0.8, 3.0))  # from process start-up to between pages and the renames
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed.append((stream, day.isoformat()))
+        else:
+            finished_first.append((stream, day.isoformat()))
+        process.wait()
+        broken.extend(broken_slices(tmp_path))
+
+    try:
+        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=kill_one_first))
+    finally:
+        sandbox.shutdown()
+    assert not broken, broken
+    assert killed, "no extraction was still running when its kill came"
+    settle("killed_processes", {"sigkill_mid_slice": len(killed)}, db, reference, ledger)
+
+
+def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, reference, ledger, tmp_path):
+    sandbox = fault_sandbox(profile, latency_ms=5)
+    env = cli_env(sandbox, tmp_path)
+    pairs, builds, problems = [], [], []
+
+    def twin_runs_then_a_build(stream, day, attempt):
+        if stream not in KILLABLE or attempt > 1:
+            return
+        twins = [subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE) for _ in range(2)]
+        builder = None
+        if stream == "journey_events":  # a dbt build reading raw files while slices are replaced
+            builder = threading.Thread(target=build_quietly)
+            builder.start()
+        for twin in twins:
+            if twin.wait(timeout=300) != 0:
+                problems.append(twin.stderr.read().decode()[-500:])
+        if builder:
+            builder.join()
+        pairs.append((stream, day.isoformat()))
+        problems.extend(broken_slices(tmp_path))
+
+    def build_quietly():
+        try:
+            warehouse.build(env=warehouse_env(tmp_path))
+            builds.append("ok")
+        except warehouse.WarehouseError as exc:  # a failed build is retried; it must not corrupt
+            builds.append(str(exc).splitlines()[0])
+
+    try:
+        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=twin_runs_then_a_build))
+    finally:
+        sandbox.shutdown()
+    assert not problems, problems
+    assert pairs and builds
+    settle("concurrency", {"twin_slice_runs": len(pairs), "overlapping_dbt_builds": len(builds)},
+           db, reference, ledger)
