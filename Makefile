@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod sandbox truth run report clean help dbt-manifest chromium
+.PHONY: install test test-prod test-faults sandbox truth run report clean help dbt-manifest chromium
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -21,6 +21,7 @@ help:
 	@echo "make run       the pipeline end to end: sandbox (or the org in GENESYS_*), Airflow backfill of"
 	@echo "               DAYS=$(DAYS) days, warehouse, report, summary (SANDBOX_ARGS shapes the org)"
 	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
+	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make report    rewrite the HTML report from the current warehouse"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -42,6 +43,11 @@ test: $(STAMP) $(MANIFEST) chromium
 
 test-prod: $(STAMP) $(MANIFEST)
 	$(BIN)/python -m pytest -m prod $(PYTEST_ARGS)
+
+# The fault suite with the long profile, plus the Airflow backfill re-run; prints what was injected.
+test-faults: $(STAMP) $(MANIFEST)
+	GENESYS_ELT_FAULT_PROFILE=long $(BIN)/python -m pytest -m "not prod" tests/faults $(PYTEST_ARGS)
+	@cat build/faults/fault-report.md
 
 sandbox: $(STAMP)
 	$(BIN)/genesys-sandbox serve --port $(SANDBOX_PORT) $(SANDBOX_ARGS)

@@ -9,14 +9,15 @@
 
 {% macro duckdb__optional_json_files(table, patterns) -%}
     {%- set data_dir = env_var('GENESYS_ELT_DATA_DIR', 'data') -%}
+    {#- read_ndjson_objects fails if any one of its globs matches nothing: keep those that match. -#}
     {%- set globs = [] -%}
-    {%- for pattern in patterns -%}{%- do globs.append("'" ~ data_dir ~ "/raw/genesys/" ~ pattern ~ "'") -%}{%- endfor -%}
-    {%- set found = 0 -%}
-    {%- if execute -%}
-        {%- set result = run_query("select count(*) from glob([" ~ globs | join(', ') ~ "])") -%}
-        {%- set found = result.columns[0].values()[0] -%}
-    {%- endif -%}
-    {%- if found > 0 -%}
+    {%- for pattern in patterns -%}
+        {%- set glob = "'" ~ data_dir ~ "/raw/genesys/" ~ pattern ~ "'" -%}
+        {%- if execute and run_query("select count(*) from glob(" ~ glob ~ ")").columns[0].values()[0] > 0 -%}
+            {%- do globs.append(glob) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if globs -%}
         (select json, filename from read_ndjson_objects([{{ globs | join(', ') }}], filename = true))
     {%- else -%}
         (select cast(null as json) as json, cast(null as varchar) as filename where false)

@@ -71,9 +71,11 @@ def scope_allows(granted: tuple[str, ...], required: str | None) -> bool:
 
 class Api:
     def __init__(self, org: Org, clock: Callable[[], datetime], jobs: JobBoard, tokens: PageTokens,
-                 availability_lag: timedelta, bad_record_rate: float = 0.0):
+                 availability_lag: timedelta, bad_record_rate: float = 0.0, overlapping_pages: bool = False):
         self.org = org
+        self.overlapping_pages = overlapping_pages
         self.bad_record_rate = bad_record_rate
+        self.damaged_ids: set[str] = set()  # every record id served broken at least once
         self.clock = clock
         self.jobs = jobs
         self.tokens = tokens
@@ -103,9 +105,17 @@ class Api:
                 out.append(record)
             elif digest[8] % 2:
                 out.append({**record, time_key: "2026-13-45T25:61:00Z"})
+                self.damaged_ids.add(record.get(id_key))
             else:
                 out.append({k: v for k, v in record.items() if k != id_key} | {"damagedId": record.get(id_key)})
+                self.damaged_ids.add(record.get(id_key))
         return out
+
+    def result_page(self, records: list[dict], offset: int, size: int) -> list[dict]:
+        """A page of async results; with overlapping pages (a quirk of some cursor APIs) each page
+        after the first repeats the previous page's last record."""
+        page = records[offset: offset + size]
+        return [records[offset - 1], *page] if self.overlapping_pages and offset > 0 else page
 
     def _new_job_id(self) -> str:
         with self._id_lock:
@@ -341,7 +351,7 @@ def conversation_job_results(api: Api, req: Request):
         raise ApiError(400, "job.not.fulfilled", f"job {job.id} is {state}, not FULFILLED")
     size = api._int(req.query, "pageSize", 100, 1, 1000)
     offset = api._offset(f"job:{job.id}", req.query.get("cursor"))
-    body = {"conversations": job.records[offset: offset + size],
+    body = {"conversations": api.result_page(job.records, offset, size),
             "dataAvailabilityDate": iso(api.clock() - api.availability_lag)}
     if offset + size < len(job.records):
         body["cursor"] = api.tokens.make(f"job:{job.id}", offset + size)
@@ -481,7 +491,7 @@ def journey_query_results(api: Api, req: Request):
     size = api._int(req.query, "pageSize", 1000, 1, 10000)
     offset = api._offset(f"journey:{job.id}", req.query.get("cursor"))
     more = offset + size < len(job.records)
-    body = {"id": job.id, "events": job.records[offset: offset + size], "hasMore": more,
+    body = {"id": job.id, "events": api.result_page(job.records, offset, size), "hasMore": more,
             "totalEvents": len(job.records)}
     if more:
         body["cursor"] = api.tokens.make(f"journey:{job.id}", offset + size)

@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a fault repeats for this many consecutive requests of the client (a storm)")
     serve.add_argument("--bad-record-rate", type=_share, default=0.0,
                        help="share of conversations and journey events served broken (bad input)")
+    serve.add_argument("--overlapping-pages", action="store_true",
+                       help="async result pages repeat the previous page's last record (duplicates across pages)")
     serve.add_argument("--token-ttl-seconds", type=_positive, default=86400)
     serve.add_argument("--client", type=_client, action="append", metavar="ID:SECRET:SCOPES",
                        help="an OAuth client (repeatable); default sandbox:sandbox-secret, read-only")
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         org=_org_config(args), host=args.host, port=args.port, rate_limit_per_minute=args.rate_limit_per_minute,
         rate_window_seconds=args.rate_window_seconds,
         latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_burst=args.fault_burst,
-        bad_record_rate=args.bad_record_rate,
+        bad_record_rate=args.bad_record_rate, overlapping_pages=args.overlapping_pages,
         **({"fault_kinds": args.fault_kinds} if args.fault_kinds else {}), token_ttl_seconds=args.token_ttl_seconds,
         clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
         job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,

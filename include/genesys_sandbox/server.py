@@ -39,6 +39,7 @@ class ServerConfig:
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     fault_burst: int = 1
     bad_record_rate: float = 0.0  # share of conversations and journey events that arrive broken
+    overlapping_pages: bool = False  # async result pages repeat the previous page's last record
     token_ttl_seconds: int = 86400
     clients: list[OAuthClient] = field(default_factory=lambda: [DEFAULT_CLIENT])
     now: datetime | None = None  # frozen simulated clock; None follows the wall clock
@@ -90,7 +91,8 @@ class Sandbox:
         started = time.monotonic()
         org = generate(self.config.org)
         self.api = Api(org, self.clock, self.jobs, PageTokens(f"pages:{self.config.org.seed}"),
-                       timedelta(minutes=self.config.availability_lag_minutes), self.config.bad_record_rate)
+                       timedelta(minutes=self.config.availability_lag_minutes), self.config.bad_record_rate,
+                       self.config.overlapping_pages)
         log.info("org generated in %.1fs: %d conversations, %d journey events", time.monotonic() - started,
                  len(org.conversations), len(org.activity.events))
 

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import GenesysEltError
 from .streams import STREAMS
@@ -28,10 +28,13 @@ def _day(text: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="genesys-elt", description="Genesys Cloud journeys into a warehouse.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    extract = sub.add_parser("extract", help="land one stream's slice for one UTC day")
+    extract = sub.add_parser("extract", help="land one stream's slices for one UTC day or a range of days")
     extract.add_argument("--stream", required=True, choices=STREAMS, metavar="NAME",
                          help=f"one of: {', '.join(STREAMS)}")
-    extract.add_argument("--date", required=True, type=_day, help="the UTC day, YYYY-MM-DD")
+    when = extract.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_day, help="the UTC day, YYYY-MM-DD")
+    when.add_argument("--from", dest="first", type=_day, help="first UTC day of a range (with --to)")
+    extract.add_argument("--to", dest="last", type=_day, help="last UTC day of the range, inclusive")
     extract.add_argument("--campaign", help="campaign_journey only: just this campaign")
     extract.add_argument("-v", "--verbose", action="store_true")
 
@@ -78,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        _check_range(parser, args)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -105,14 +111,16 @@ def _main(argv: list[str] | None = None) -> int:
         from .settings import from_env
         from .streams import Extractor
 
+        if args.campaign and args.stream != "campaign_journey":
+            raise GenesysEltError("--campaign goes with --stream campaign_journey")
         extractor = Extractor.from_settings(from_env())
-        if args.campaign:
-            if args.stream != "campaign_journey":
-                raise GenesysEltError("--campaign goes with --stream campaign_journey")
-            manifest = extractor.campaign_journey(args.date, args.campaign)
-            manifests = [manifest] if manifest else []
-        else:
-            manifests = extractor.run(args.stream, args.date)
+        manifests = []
+        for day in args.days:
+            if args.campaign:
+                manifest = extractor.campaign_journey(day, args.campaign)
+                manifests += [manifest] if manifest else []
+            else:
+                manifests += extractor.run(args.stream, day)
     except GenesysEltError as exc:
         print(f"genesys-elt: error: {exc}", file=sys.stderr)
         return 1
@@ -120,6 +128,20 @@ def _main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: manifest[k] for k in ("stream", "date", "part", "records", "rejected", "pages", "requests")
                           if k in manifest}))
     return 0
+
+
+def _check_range(parser: argparse.ArgumentParser, args) -> None:
+    """--date D, or --from D1 --to D2 with D1 <= D2; sets ``args.days``."""
+    if args.date:
+        if args.last:
+            parser.error("--to goes with --from, not with --date")
+        args.days = [args.date]
+        return
+    if not args.last:
+        parser.error("--from needs --to (the last day, inclusive)")
+    if args.last < args.first:
+        parser.error(f"the range is reversed: --from {args.first} is after --to {args.last}")
+    args.days = [args.first + timedelta(days=n) for n in range((args.last - args.first).days + 1)]
 
 
 def _timeline(args) -> int:

@@ -49,12 +49,22 @@ class ApiClient:
         return self.tokens.client_id
 
     def call(self, method: str, path: str, *, params: dict | None = None, json: object = None) -> dict:
-        retrying = Retrying(stop=stop_after_attempt(self.max_attempts), retry=retry_if_exception_type(TransientError),
-                            wait=self._wait, reraise=True, before_sleep=self._note_retry)
-        for attempt in retrying:
+        for attempt in self._retrying():
             with attempt:
                 return self._send(method, path, params, json)
         raise AssertionError("unreachable")
+
+    def authenticate(self) -> None:
+        """Obtains a token now (retrying a login host that fails for a while), so that a wrong
+        secret or a write scope stops a task before it writes anything."""
+        for attempt in self._retrying():
+            with attempt:
+                self.tokens.token()
+                return
+
+    def _retrying(self) -> Retrying:
+        return Retrying(stop=stop_after_attempt(self.max_attempts), retry=retry_if_exception_type(TransientError),
+                        wait=self._wait, reraise=True, before_sleep=self._note_retry)
 
     def _wait(self, state) -> float:
         # After a 429 the shared budget already holds everyone back for Retry-After.
@@ -142,6 +152,10 @@ class ClientPool:
 
     def call(self, method: str, path: str, **kwargs) -> dict:
         return self.pick().call(method, path, **kwargs)
+
+    def authenticate(self) -> None:
+        for client in self.clients:
+            client.authenticate()
 
     @property
     def sent(self) -> int:

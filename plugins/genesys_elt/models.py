@@ -4,10 +4,23 @@ Enum-like fields stay plain strings so a new value from the API is kept, not dro
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+
+# ISO 8601 as the API writes it: date, time, optional fraction, and an offset (Z or +hh:mm). Numbers
+# (which pydantic would read as Unix time) and other spellings that the warehouse's SQL cast would
+# not read the same way are refused here, not discovered by a failing dbt build.
+ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?")
+
+
+def _iso_text(value: object) -> object:
+    if not isinstance(value, str) or not ISO_TIMESTAMP.fullmatch(value):
+        raise ValueError("timestamp must be ISO 8601 text such as 2026-11-20T10:00:00.000Z")
+    return value
 
 
 def _aware(value: datetime) -> datetime:
@@ -16,7 +29,7 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-Timestamp = Annotated[datetime, AfterValidator(_aware)]
+Timestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_aware)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 

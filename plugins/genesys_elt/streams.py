@@ -80,6 +80,7 @@ class Extractor:
         """Extracts one stream for one day; returns the manifests of the slices written."""
         if stream not in STREAMS:
             raise ConfigError(f"unknown stream {stream!r}; choose one of {', '.join(STREAMS)}")
+        self.pool.authenticate()  # a refused client fails here, before any slice directory exists
         before = self.pool.sent
         if stream == "campaign_journey":
             manifests = [m for cid in self.campaign_ids() if (m := self.campaign_journey(day, cid))]

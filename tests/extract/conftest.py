@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -52,3 +53,21 @@ def sandbox_for_extract():
 
 def next_day(day: date) -> date:
     return day + timedelta(days=1)
+
+
+def find_leaks(sandbox, haystacks: dict[str, str]) -> dict[str, list[str]]:
+    """Where any secret, token or clear-text PII of the sandbox's org shows up in ``haystacks``
+    (name -> text): the client secret, the pseudonymization key, every token issued, and each
+    person's emails, phone numbers (as written anywhere), household IPs and device cookies."""
+    org = sandbox.api.org
+    needles = {"sandbox-secret", PII_KEY, *sandbox.tokens._tokens}
+    for person in org.people:
+        needles.add(person.email)
+        needles.update(person.email_written(i).strip() for i in range(4))
+        for phone in person.phones:
+            needles.add(phone.e164)
+            needles.update(phone.written(i) for i in range(5))
+        needles.update(device.cookie for device in person.devices)
+    needles.update(household.nat_ip for household in org.households)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True) if len(n) >= 7))
+    return {where: sorted(set(pattern.findall(text)))[:3] for where, text in haystacks.items() if pattern.search(text)}

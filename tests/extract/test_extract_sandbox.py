@@ -7,13 +7,13 @@ import hashlib
 import json
 import logging
 import os
-import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from genesys_sandbox.org import ground_truth
 from genesys_sandbox.render import canonical_id
 from tests.conftest import NOW, url_of
 
-from .conftest import DAYS, PII_KEY, extract_days, make_extractor
+from .conftest import DAYS, PII_KEY, extract_days, find_leaks, make_extractor
 
 pytestmark = pytest.mark.integration
 
@@ -200,27 +200,39 @@ def test_a_killed_extraction_leaves_the_previous_slice_and_a_rerun_completes(san
 
 def test_no_secret_token_or_clear_pii_reaches_logs_or_disk(sandbox_for_extract, tmp_path, caplog):
     sandbox = sandbox_for_extract(fault_rate=0.1)
-    org = sandbox.api.org
     caplog.set_level(logging.DEBUG)
     extractor = make_extractor(sandbox, tmp_path, max_attempts=12)
     extract_days(extractor, days=DAYS[:2])
-    tokens = list(sandbox.tokens._tokens)
-    assert tokens, "the run obtained tokens"
-    needles = {"sandbox-secret", PII_KEY, *tokens}
-    for person in org.people:
-        needles.add(person.email)
-        needles.update(person.email_written(i).strip() for i in range(4))
-        for phone in person.phones:
-            needles.add(phone.e164)
-            needles.update(phone.written(i) for i in range(5))
-    for household in org.households:
-        needles.add(household.nat_ip)
-    cookies = {d.cookie for person in org.people for d in person.devices}
+    assert sandbox.tokens._tokens, "the run obtained tokens"
     haystacks = {"log": "\n".join(r.getMessage() for r in caplog.records)}
     for path in (tmp_path / RAW).rglob("*"):
         if path.is_file():
             haystacks[str(path)] = path.read_text()
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles | cookies, key=len, reverse=True) if len(n) >= 7))
-    leaks = {where: sorted(set(pattern.findall(text)))[:3] for where, text in haystacks.items() if pattern.search(text)}
+    leaks = find_leaks(sandbox, haystacks)
     assert not leaks, leaks
     assert len(haystacks) > 20
+
+
+def test_a_campaign_archived_between_two_pages_is_skipped_and_its_previous_slice_stays(sandbox_for_extract, tmp_path):
+    sandbox = sandbox_for_extract()
+    campaign = next(c for c in sandbox.api.org.campaigns if c.statuses[-1][1] == "archived")
+    archived_at = campaign.statuses[-1][0]
+    day = (archived_at - timedelta(days=1)).date()
+    sandbox.clock.set(archived_at - timedelta(hours=1))
+    extractor = make_extractor(sandbox, tmp_path)
+    endpoint = extractor.endpoints["campaign_journey"]  # two steps a page, so the funnel takes several pages
+    extractor.endpoints["campaign_journey"] = replace(endpoint, params={**endpoint.params, "pageSize": 2})
+    first = extractor.campaign_journey(day, campaign.id)
+    assert first and first["pages"] >= 2
+    files_before = _landed_files(tmp_path)
+
+    def archive_after_the_first_page(response, *args, **kwargs):
+        if "/analytics" in response.url:
+            sandbox.clock.set(archived_at + timedelta(hours=1))
+
+    extractor.pool.clients[0].http.hooks["response"].append(archive_after_the_first_page)
+    assert extractor.campaign_journey(day, campaign.id) is None
+    assert read_manifest(tmp_path, "campaign_journey", day, campaign.id)["run_id"] == first["run_id"]
+    assert _landed_files(tmp_path) == files_before
+    skip = json.loads((tmp_path / RAW / "_skips" / "campaign_journey" / f"date={day}" / f"{campaign.id}.json").read_text())
+    assert skip["reason"] == "campaign status is archived"  # the retry found it archived

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -89,10 +89,17 @@ def warehouse_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def operate(sandbox, data_dir: Path, profile: Profile, task=None, extra: dict | None = None, **options) -> Path:
-    """The profile's days of daily runs, then one warehouse build; returns the DuckDB file."""
+def operate(sandbox, data_dir: Path, profile: Profile, task=None, extra: dict | None = None,
+            results_page_size: int | None = None, **options) -> Path:
+    """The profile's days of daily runs, then one warehouse build; returns the DuckDB file.
+    ``results_page_size`` shrinks the async result pages, so that a day takes many."""
     control = SandboxSession(url_of(sandbox))
     extractor = make_extractor(sandbox, data_dir, extra=extra, **options)
+    if results_page_size:
+        for name in ("conversations", "journey_events"):
+            query = extractor.endpoints[name]
+            extractor.endpoints[name] = replace(query, results=replace(
+                query.results, params={**query.results.params, "pageSize": results_page_size}))
     days = days_of(profile)
     for day in days:
         control.control(now=run_at(day).isoformat())

@@ -134,6 +134,23 @@ def test_identity_resolution_makes_no_false_merge_and_recovers_the_links(loaded)
                 assert not keys_by_person[a] & keys_by_person[b], trap
 
 
+def test_wrap_up_codes_that_arrive_a_day_late_are_picked_up_by_the_trailing_re_pull(loaded):
+    """A late wrap-up code is missing from the first pull of its day; the next days' runs re-pull
+    the day and the warehouse ends with the code. Only days that a later run re-pulled count."""
+    last_re_pulled = DAYS[-1] - timedelta(days=2)
+    late = [c for c in loaded["sandbox"].api.org.conversations
+            if c.late_wrapup and DAYS[0] <= c.day <= last_re_pulled and c.end + timedelta(hours=24) <= run_at(DAYS[-1])]
+    codes = dict(query(loaded, "select conversation_id, wrap_up_code from marts.fact_conversation"))
+    checked = 0
+    for conv in late:
+        true_codes = [seg["wrapUpCode"] for p in conv.body["participants"] for s in p["sessions"]
+                      for seg in s["segments"] if seg.get("wrapUpCode")]
+        if true_codes and conv.body["conversationId"] in codes:
+            assert codes[conv.body["conversationId"]] in true_codes, conv.body["conversationId"]
+            checked += 1
+    assert checked >= 3, f"only {checked} late wrap-ups in range"
+
+
 def test_merged_contacts_follow_their_canonical_contact(loaded):
     merges = [t for t in loaded["truth"]["traps"] if t["kind"] == "contact_merge"]
     rows = query(loaded, "select merged_from_ids, contact_ids from marts.dim_customer where merged_from_ids is not null")

@@ -1,4 +1,12 @@
--- One row per journey event: web page views, clicks and forms, and telephony events.
+-- One row per journey event: web page views, clicks and forms, and telephony events. An event
+-- repeated across result pages counts once (the copy on the later page).
+with pages as (
+    select
+        *,
+        row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
+    from {{ raw_source('journey_events') }}
+)
+
 select
     date as slice_date,
     json ->> 'id' as event_id,
@@ -14,4 +22,5 @@ select
     cast(json -> 'webEvent' ->> 'authenticated' as boolean) as authenticated,
     json -> 'webEvent' -> 'page' ->> 'url' as page_url,
     json -> 'webEvent' -> 'page' ->> 'title' as page_title
-from {{ raw_source('journey_events') }}
+from pages
+where copy_number = 1
