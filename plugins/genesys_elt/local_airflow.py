@@ -44,18 +44,30 @@ def postgres_available(timeout: float = 2.0) -> bool:
         return False
 
 
-def fresh_postgres_database(name: str) -> str:
+def fresh_postgres_database(name: str, byte_order: bool = False) -> str:
     """A new, empty database on the local PostgreSQL: the scheduler, the API server and the DAG
-    processor write concurrently, which SQLite cannot take."""
+    processor write concurrently, which SQLite cannot take. ``byte_order`` gives it the C collation
+    (text sorts by byte, as in DuckDB), which a warehouse database wants."""
+    collation = " template template0 lc_collate 'C' lc_ctype 'C'" if byte_order else ""
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{collation}')
+    return f"postgresql+psycopg2://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(*statements: str) -> None:
     import psycopg2
 
     conn = psycopg2.connect(dbname="postgres", **POSTGRES)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return f"postgresql+psycopg2://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+    conn.autocommit = True  # CREATE and DROP DATABASE cannot run inside a transaction
+    try:
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+    finally:
+        conn.close()
 
 
 @dataclass

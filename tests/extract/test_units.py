@@ -163,6 +163,8 @@ def test_settings_refuse_plain_http_to_a_real_org_and_need_a_key():
         from_connection("https://api.mypurecloud.ie", "id", "secret", {}, {})
     real = from_env({"GENESYS_CLIENT_ID": "id", "GENESYS_CLIENT_SECRET": "s", "GENESYS_REGION": "mypurecloud.de", **ENV})
     assert (real.api_base, real.login_base) == ("https://api.mypurecloud.de", "https://login.mypurecloud.de")
+    assert real.verify_tls  # certificates are checked unless the connection says verify_tls: false
+    assert not from_connection("https://api.mypurecloud.ie", "id", "s", {"verify_tls": "false"}, ENV).verify_tls
     assert "s" != repr(real.clients[0]) and "secret" not in repr(real)
     with pytest.raises(ConfigError, match="no Genesys Cloud connection"):
         from_env(ENV)

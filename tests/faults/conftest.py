@@ -41,7 +41,7 @@ class Profile:
 PROFILES = {
     "fast": Profile("fast", days=3, customers=100, transport_rate=0.1, burst=3, job_faults=3, kills=3,
                     bad_record_rate=0.03),
-    "long": Profile("long", days=7, customers=250, transport_rate=0.2, burst=4, job_faults=9, kills=10,
+    "long": Profile("long", days=6, customers=150, transport_rate=0.2, burst=4, job_faults=9, kills=10,
                     bad_record_rate=0.05),
 }
 

@@ -11,7 +11,7 @@ import pytest
 
 from genesys_elt import raw_tables
 from genesys_elt.landing import SliceWriter, slice_dir
-from genesys_elt.local_airflow import POSTGRES
+from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.privacy import Pseudonymizer
 
 pytestmark = pytest.mark.integration
@@ -35,17 +35,11 @@ def land(data_dir, day: date, records: list, rejects: list = ()) -> None:
 @pytest.fixture
 def conn():
     database = "genesys_elt_raw_tables"
-    admin = psycopg2.connect(dbname="postgres", **POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{database}" with (force)')
-        cur.execute(f'create database "{database}"')
+    fresh_postgres_database(database, byte_order=True)
     connection = psycopg2.connect(dbname=database, **POSTGRES)
     yield connection
     connection.close()
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{database}" with (force)')
-    admin.close()
+    drop_postgres_database(database)
 
 
 def rows(conn, sql: str) -> list[tuple]:

@@ -13,12 +13,11 @@ import sys
 from datetime import date, datetime, timedelta
 
 import duckdb
-import psycopg2
 import pytest
 
 from genesys_elt import warehouse
 from genesys_elt.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
-from genesys_elt.local_airflow import POSTGRES
+from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, start_sandbox, url_of
 from tests.daily import extract_day, run_at
@@ -216,11 +215,7 @@ def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):
     project built there in one go (its own tests included) equals the DuckDB warehouse built day by
     day. The database uses byte-order collation, as DuckDB compares text."""
     database = "genesys_elt_portability"
-    admin = psycopg2.connect(dbname="postgres", **POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{database}" with (force)')
-        cur.execute(f"create database \"{database}\" template template0 lc_collate 'C' lc_ctype 'C'")
+    fresh_postgres_database(database, byte_order=True)
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(loaded["data_dir"]), "GENESYS_ELT_DBT_TARGET": "postgres",
            "GENESYS_ELT_PG_DATABASE": database, "GENESYS_ELT_PG_HOST": POSTGRES["host"],
            "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]), "GENESYS_ELT_PG_USER": POSTGRES["user"]}
@@ -231,9 +226,7 @@ def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):
         assert all(on_postgres[table] for table in ("fact_predictive_journey", "customer_timeline", "dim_customer"))
         assert warehouse.load_raw(env).replaced == 0  # a second sync finds every slice already loaded
     finally:
-        with admin.cursor() as cur:
-            cur.execute(f'drop database if exists "{database}" with (force)')
-        admin.close()
+        drop_postgres_database(database)
 
 
 def _chromium() -> str:
