@@ -97,8 +97,12 @@ def make_people(rng: random.Random, count: int) -> tuple[list[Person], list[Hous
     used_numbers: set[str] = set()
 
     def phone() -> Phone:
+        collisions = 0
         while True:
-            if rng.random() < 0.9:
+            if collisions >= 20:  # the 555 numbers run out past ~70,000 people: widen the exchange
+                national = rng.choice(US_AREA_CODES) + f"{rng.randrange(200, 1000):03d}{rng.randrange(0, 10000):04d}"
+                candidate = Phone("+1" + national, national, "US")
+            elif rng.random() < 0.9:
                 national = rng.choice(US_AREA_CODES) + "555" + f"{rng.randrange(100, 10000):04d}"
                 candidate = Phone("+1" + national, national, "US")
             else:
@@ -107,6 +111,7 @@ def make_people(rng: random.Random, count: int) -> tuple[list[Person], list[Hous
             if candidate.e164 not in used_numbers:
                 used_numbers.add(candidate.e164)
                 return candidate
+            collisions += 1
 
     index = 0
     while index < count:

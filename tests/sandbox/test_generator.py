@@ -107,3 +107,18 @@ def test_counts_add_up(org, truth):
     assert sum(truth["counts"]["journey_sessions"].values()) == len(org.activity.sessions)
     in_range = [c for c in org.conversations if c.day <= CONFIG.last_day]
     assert sum(truth["counts"]["conversations"].values()) == len(in_range)
+
+
+def test_large_orgs_still_get_unique_possible_phone_numbers():
+    """The fictional 555 numbers run out near 70,000 people; larger orgs (the benchmarks') widen
+    the exchange instead of searching forever."""
+    import random
+
+    import phonenumbers
+
+    from genesys_sandbox.identities import make_people
+
+    people, _ = make_people(random.Random(3), 90_000)
+    numbers = [phone.e164 for person in people for phone in person.phones]
+    assert len(numbers) == len(set(numbers)) > 99_000 + 1_000  # more than the 555 and +44 ranges hold
+    assert all(phonenumbers.is_possible_number(phonenumbers.parse(n)) for n in numbers[-2000:])
