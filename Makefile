@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults sandbox truth run report clean help dbt-manifest chromium
+.PHONY: install test test-prod test-faults bench sandbox truth run report clean help dbt-manifest chromium
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -23,6 +23,7 @@ help:
 	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make report    rewrite the HTML report from the current warehouse"
+	@echo "make bench     the benchmarks (about 25 min): bench/results.md and bench/results.json"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,10 @@ test-prod: $(STAMP) $(MANIFEST)
 test-faults: $(STAMP) $(MANIFEST)
 	GENESYS_ELT_FAULT_PROFILE=long $(BIN)/python -m pytest -m "not prod" tests/faults $(PYTEST_ARGS)
 	@cat build/faults/fault-report.md
+
+# Measured against the limits on this machine; BENCH="identity dag_parse" runs only those.
+bench: $(STAMP) $(MANIFEST)
+	$(BIN)/python -m bench $(BENCH)
 
 sandbox: $(STAMP)
 	$(BIN)/genesys-sandbox serve --port $(SANDBOX_PORT) $(SANDBOX_ARGS)

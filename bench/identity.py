@@ -77,7 +77,8 @@ def compiled_customer_keys(workdir: Path) -> str:
 def run(edges: int = EDGES) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="bench_identity_"))
     sql = compiled_customer_keys(workdir)
-    con = duckdb.connect(str(workdir / "graph.duckdb"), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(workdir / "graph.duckdb"))
+    con.execute("set enable_progress_bar = false")
     con.execute(GRAPH.format(people=edges // 5, edges=edges))
     edge_count = con.execute("select count(*) from intermediate.int_identity_edges").fetchone()[0]
     started = time.perf_counter()

@@ -3,7 +3,6 @@ malformed records: a rejected record is scrubbed too before it is written to the
 
 from __future__ import annotations
 
-import copy
 from typing import Callable
 
 from .privacy import Pseudonymizer
@@ -137,4 +136,14 @@ def scrub(stream: str, p: Pseudonymizer, record: object) -> object:
         return p.text(record)
     if not isinstance(record, dict):
         return record
-    return SCRUBBERS[stream](p, copy.deepcopy(record))
+    return SCRUBBERS[stream](p, _copied(record))
+
+
+def _copied(value: object) -> object:
+    """A deep copy of decoded JSON (dicts, lists, scalars): several times faster than
+    ``copy.deepcopy``, which keeps a memo for cycles that JSON cannot have."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value

@@ -1,0 +1,121 @@
+"""Extraction against the rate limit: the sandbox allows 600 requests per minute per OAuth client and
+answers each request 50 ms late; the extractor keeps to its budget (85 % of the limit per client).
+
+- The rate-bound day: every stream of one day, once with one OAuth client and once with two.
+  Requests per minute achieved as a share of the budget, 429s our own traffic caused, records per
+  second, requests against the minimum the page sizes allow, and the two-client speed-up.
+- The 50,000-conversation day: the bulk streams (conversations, journey events) of a day with
+  50,000 conversations under the same limit, and what the whole day would take at the budget."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from genesys_elt.landing import read_manifest
+from genesys_elt.settings import RATE_SHARE
+from genesys_elt.streams import STREAMS, Extractor
+
+from .common import END_DATE, NOW, Stopwatch, sandbox, say, settings_for
+
+LIMIT, LATENCY_MS = 600, 50
+RATE_BOUND_CUSTOMERS = 6_000
+BIG_DAY_CUSTOMERS, BIG_DAY_SCALE = 58_000, 5.5  # about 50,000 conversations on the day
+SECOND_CLIENT = ("bench-2", "bench-2-secret")
+TARGETS = {"budget_share": 0.95, "own_429s": 0, "requests_vs_minimum": 1.0, "two_client_speedup": 1.8}
+
+
+def ceil_pages(records: int, page_size: int) -> int:
+    return max(1, math.ceil(records / page_size))
+
+
+def minimum_requests(data_dir: Path, stream: str, records: int, manifests: list[dict]) -> int:
+    """The fewest requests that could have fetched what landed, given each endpoint's largest page."""
+    day = END_DATE
+    if stream == "campaigns":
+        return ceil_pages(records, 100)
+    if stream == "campaign_journey":
+        skipped = len(list((data_dir / "raw" / "genesys" / "_skips" / stream / f"date={day}").glob("*.json")))
+        # the campaign list, then each campaign's status and its funnel pages (a skipped one: its status)
+        return 1 + sum(1 + ceil_pages(m["records"], 1000) for m in manifests) + skipped
+    if stream == "scorecards":
+        return ceil_pages(records, 100) + records
+    if stream in ("conversations", "journey_events"):
+        # submit, one status poll, the result pages; conversations first check data availability
+        return (stream == "conversations") + 2 + ceil_pages(records, 1000)
+    if stream == "external_contacts":
+        return records + manifests[0]["rejected"]  # one GET per contact, found or not
+    if stream == "journey_sessions":
+        manifest = read_manifest(data_dir, stream, day)
+        return manifest["contacts"] + manifest["signed_in_sessions_fetched"]
+    raise ValueError(stream)
+
+
+def extract_day(url: str, streams=STREAMS, clients: int = 1) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench_extract_"))
+    extra = (SECOND_CLIENT,) if clients == 2 else ()
+    extractor = Extractor.from_settings(settings_for(url, data_dir, rate_limit=LIMIT, extra_clients=extra),
+                                        clock=lambda: NOW)
+    per_stream = {}
+    with Stopwatch() as whole:
+        for stream in streams:
+            before = extractor.pool.sent
+            with Stopwatch() as watch:
+                manifests = extractor.run(stream, END_DATE)
+            records = sum(m["records"] for m in manifests)
+            per_stream[stream] = {"records": records, "requests": extractor.pool.sent - before,
+                                  "minimum_requests": minimum_requests(data_dir, stream, records, manifests),
+                                  "seconds": watch.seconds}
+    requests = sum(s["requests"] for s in per_stream.values())
+    minimum = sum(s["minimum_requests"] for s in per_stream.values())
+    records = sum(s["records"] for s in per_stream.values())
+    budget_per_minute = LIMIT * RATE_SHARE * clients
+    return {"clients": clients, "seconds": whole.seconds, "records": records, "requests": requests,
+            "minimum_requests": minimum, "requests_vs_minimum": requests / minimum,
+            "records_per_second": records / whole.seconds,
+            "requests_per_minute": requests / whole.seconds * 60, "budget_per_minute": budget_per_minute,
+            "budget_share": requests / whole.seconds * 60 / budget_per_minute,
+            "retries": sum(c.retried for c in extractor.pool.clients), "streams": per_stream}
+
+
+def rate_bound_day(clients: int) -> dict:
+    sandbox_clients = ("sandbox:sandbox-secret", ":".join(SECOND_CLIENT)) if clients == 2 else ()
+    with sandbox(customers=RATE_BOUND_CUSTOMERS, days=4, rate_limit=LIMIT, latency_ms=LATENCY_MS,
+                 clients=sandbox_clients, job_latency=0.5) as api:
+        result = extract_day(api.url, clients=clients)
+        result["own_429s"] = api.stats()["rateLimited"]["total"]
+    say(f"extraction, {clients} client(s): {result['records']:,} records, {result['requests']:,} requests in "
+        f"{result['seconds']:.0f} s ({result['budget_share']:.3f} of the budget, {result['own_429s']} 429s)")
+    return result
+
+
+def big_day() -> dict:
+    with sandbox(customers=BIG_DAY_CUSTOMERS, days=1, activity_scale=BIG_DAY_SCALE, rate_limit=LIMIT,
+                 latency_ms=LATENCY_MS, job_latency=0.5, end_date=END_DATE) as api:
+        result = extract_day(api.url, streams=("conversations", "journey_events"))
+        result["own_429s"] = api.stats()["rateLimited"]["total"]
+    say(f"extraction, 50k day: {result['streams']['conversations']['records']:,} conversations and "
+        f"{result['streams']['journey_events']['records']:,} journey events in {result['seconds']:.0f} s")
+    return result
+
+
+def run() -> dict:
+    one, two = rate_bound_day(1), rate_bound_day(2)
+    big = big_day()
+    # The per-contact streams of the big day need about as many requests per conversation as the
+    # rate-bound day's did: what the whole day would take at one client's budget.
+    per_id = sum(one["streams"][s]["minimum_requests"] for s in ("external_contacts", "journey_sessions"))
+    per_conversation = per_id / one["streams"]["conversations"]["records"]
+    big_conversations = big["streams"]["conversations"]["records"]
+    estimated_requests = big["minimum_requests"] + per_conversation * big_conversations
+    big["whole_day_estimate"] = {"per_contact_requests_per_conversation": per_conversation,
+                                 "requests": round(estimated_requests),
+                                 "minutes_at_one_client_budget": estimated_requests / (LIMIT * RATE_SHARE)}
+    speedup = two["records_per_second"] / one["records_per_second"]
+    return {"limit_per_minute": LIMIT, "latency_ms": LATENCY_MS, "one_client": one, "two_clients": two,
+            "two_client_speedup": speedup, "big_day": big, "targets": TARGETS,
+            "met": {"budget_share": one["budget_share"] >= TARGETS["budget_share"],
+                    "own_429s": one["own_429s"] + two["own_429s"] + big["own_429s"] == 0,
+                    "requests_vs_minimum": max(one["requests_vs_minimum"], big["requests_vs_minimum"]) <= 1.0,
+                    "two_client_speedup": speedup >= TARGETS["two_client_speedup"]}}
