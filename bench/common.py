@@ -118,19 +118,29 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self.started
 
 
+# Linux carries a process's peak RSS across fork and exec, so a child forked from this (large)
+# process would report this process's peak. A small launcher forks the measured command instead and
+# reports its children's peak on its last line of stderr.
+LAUNCHER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:], stderr=subprocess.STDOUT)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def run_measured(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> dict:
-    """Runs a child process to the end; returns its wall seconds and peak resident set size (MiB).
+    """Runs a command to the end; returns its wall seconds, output and peak resident set size (MiB).
     Raises with the tail of its output when it fails."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *command], env=env, cwd=cwd, capture_output=True)
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:3])} exited {process.returncode}:\n"
-                           f"{output.decode(errors='replace')[-3000:]}")
-    return {"seconds": seconds, "peak_rss_mib": usage.ru_maxrss / 1024, "output": output.decode(errors="replace")}
+    output = done.stdout.decode(errors="replace")
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} exited {done.returncode}:\n{output[-3000:]}"
+                           f"{done.stderr.decode(errors='replace')[-2000:]}")
+    peak_kib = int(done.stderr.decode().strip().splitlines()[-1])
+    return {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "output": output}
 
 
 def self_peak_rss_mib() -> float:

@@ -62,7 +62,7 @@ def write_markdown(results: dict) -> str:
     machine = results.get("machine", {})
     lines = ["# Benchmark results", "",
              f"`make bench` on {machine.get('cpus', '?')} CPUs, Python {machine.get('python', '?')}, "
-             f"finished {results.get('finished_at', '?')}; this run took {results.get('suite_seconds', 0) / 60:.1f} min.",
+             f"finished {results.get('finished_at', '?')}; the benchmarks took {results.get('suite_seconds', 0) / 60:.1f} min in all.",
              "", "| figure | measured | target | |", "|---|---|---|---|"]
     lines += [f"| {figure} | {value} | {target} | {verdict} |" for figure, value, target, verdict in rows(b)]
     lines += ["", "## Details", ""]

@@ -38,7 +38,8 @@ wrap_ups as (
         conversation_id,
         wrap_up_code,
         segment_end,
-        row_number() over (partition by conversation_id order by segment_end desc) as latest
+        -- two wrap-ups can end at the same instant: the code breaks the tie, so rebuilds agree
+        row_number() over (partition by conversation_id order by segment_end desc, wrap_up_code) as latest
     from segments
     where segment_type = 'wrapup'
 ),
