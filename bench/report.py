@@ -8,7 +8,7 @@ def _verdict(met: bool, value: float, target: float, higher_is_better: bool) -> 
     if met:
         return "met"
     short = (target - value) / target if higher_is_better else (value - target) / target
-    return f"**missed** by {abs(short):.0%}"
+    return f"**missed** by {abs(short):.0%}" if abs(short) >= 0.01 else f"**missed** by {abs(short):.2%}"
 
 
 def rows(b: dict) -> list[tuple[str, str, str, str]]:
