@@ -9,8 +9,8 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults bench sandbox truth run report clean help dbt-manifest chromium
-MANIFEST := dbt_project/target/manifest.json
+.PHONY: install test test-prod test-faults bench sandbox truth run report clean help dbt-ls chromium
+NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
 help:
@@ -28,30 +28,30 @@ help:
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt -e .
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.txt -r requirements-dev.txt -c constraints.txt -e .
 	touch $(STAMP)
 
-# The warehouse DAG renders its tasks from dbt's manifest: parse whenever the project changes.
-$(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
+# The warehouse DAG renders its tasks from dbt's node list: list again whenever the project changes.
+$(NODE_LIST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/genesys-elt dbt-ls
 
-install: $(STAMP) $(MANIFEST)
+install: $(STAMP) $(NODE_LIST)
 
-dbt-manifest: $(MANIFEST)
+dbt-ls: $(NODE_LIST)
 
-test: $(STAMP) $(MANIFEST) chromium
+test: $(STAMP) $(NODE_LIST) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-prod: $(STAMP) $(MANIFEST)
+test-prod: $(STAMP) $(NODE_LIST)
 	$(BIN)/python -m pytest -m prod $(PYTEST_ARGS)
 
 # The fault suite with the long profile, plus the Airflow backfill re-run; prints what was injected.
-test-faults: $(STAMP) $(MANIFEST)
+test-faults: $(STAMP) $(NODE_LIST)
 	GENESYS_ELT_FAULT_PROFILE=long $(BIN)/python -m pytest -m "not prod" tests/faults $(PYTEST_ARGS)
 	@cat build/faults/fault-report.md
 
 # Measured against the limits on this machine; BENCH="identity dag_parse" runs only those.
-bench: $(STAMP) $(MANIFEST)
+bench: $(STAMP) $(NODE_LIST)
 	$(BIN)/python -m bench $(BENCH)
 
 sandbox: $(STAMP)
@@ -62,7 +62,7 @@ truth: $(STAMP)
 	$(BIN)/genesys-sandbox truth $(SANDBOX_ARGS) --out data/sandbox-truth.json
 	@echo "wrote data/sandbox-truth.json"
 
-run: $(STAMP) $(MANIFEST)
+run: $(STAMP) $(NODE_LIST)
 	$(BIN)/genesys-elt run --days $(DAYS) --sandbox-args="$(SANDBOX_ARGS)"
 
 report: $(STAMP)

@@ -13,12 +13,8 @@ from airflow.sdk import DAG, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 from genesys_elt.dag_defaults import START, WAREHOUSE_POOL, raw_asset
-from genesys_elt.streams import STREAMS
-from genesys_elt.warehouse import PROJECT_DIR, load_raw, target
-
-# Parsed from the manifest that `make install` (or the image's init job) writes with `dbt parse`:
-# reading a file keeps DAG parsing free of dbt subprocesses.
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
+from genesys_elt.catalogue import STREAMS
+from genesys_elt.warehouse import NODE_LIST, PROJECT_DIR, load_raw, target
 
 with DAG(
     dag_id="genesys_warehouse",
@@ -34,14 +30,15 @@ with DAG(
 ):
     dbt = DbtTaskGroup(
         group_id="dbt",
-        project_config=ProjectConfig(dbt_project_path=PROJECT_DIR, manifest_path=MANIFEST, install_dbt_deps=False),
+        project_config=ProjectConfig(dbt_project_path=PROJECT_DIR, install_dbt_deps=False),
         profile_config=ProfileConfig(
             profile_name="genesys_journey",
             target_name=target(),
             profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
         ),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH),
+        render_config=RenderConfig(load_method=LoadMode.DBT_LS_FILE, dbt_ls_path=NODE_LIST,
+                                   test_behavior=TestBehavior.AFTER_EACH),
     )
     for child in dbt.children.values():  # the watchers only read the producer's progress
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":

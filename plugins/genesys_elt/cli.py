@@ -10,7 +10,7 @@ import sys
 from datetime import date, timedelta
 
 from .errors import GenesysEltError
-from .streams import STREAMS
+from .catalogue import STREAMS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     warehouse = sub.add_parser("warehouse", help="build the warehouse from the landed slices (dbt build)")
     warehouse.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     warehouse.add_argument("-v", "--verbose", action="store_true")
+
+    dbt_ls = sub.add_parser("dbt-ls", help="list the dbt project's nodes for the warehouse DAG to render "
+                                           "(make install and the image's init job run it)")
+    dbt_ls.add_argument("-v", "--verbose", action="store_true")
 
     timeline = sub.add_parser("timeline", help="one customer's cross-channel timeline as JSON")
     who = timeline.add_mutually_exclusive_group(required=True)
@@ -94,6 +98,11 @@ def _main(argv: list[str] | None = None) -> int:
             build(full_refresh=args.full_refresh)
             built = (f"postgres database {postgres_dsn()['dbname']}" if target() == "postgres" else str(warehouse_path()))
             print(json.dumps({"warehouse": built}))
+            return 0
+        if args.command == "dbt-ls":
+            from .warehouse import write_node_list
+
+            print(json.dumps({"node_list": str(write_node_list())}))
             return 0
         if args.command == "timeline":
             return _timeline(args)

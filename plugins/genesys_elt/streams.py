@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from datetime import date, datetime, timedelta, timezone
 
-from .catalogue import AsyncQuery, Endpoint, catalogue
+from .catalogue import STREAMS, AsyncQuery, Endpoint, catalogue
 from .client import ClientPool
 from .errors import ConfigError, NotFound, NotYetAvailable
 from .jobs import run_async_query
@@ -20,8 +20,6 @@ from .privacy import Pseudonymizer
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-STREAMS = ("campaigns", "campaign_journey", "scorecards", "conversations", "external_contacts",
-           "journey_events", "journey_sessions")
 EXTRACTABLE_STATUSES = {"active", "paused"}
 SCORECARD_SETTLE = timedelta(hours=48)
 PAGE_RECORDS = 1000  # page size for slices assembled from many single-record calls

@@ -3,6 +3,7 @@ outside Airflow (the CLI, tests, ``make run``). Inside Airflow, Cosmos runs the 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,12 @@ PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_scorecard_performance",
                "fact_scorecard_score_distribution", "dim_customer", "fact_conversation", "customer_timeline",
                "customer_last_context", "load_audit", "rejected_records")
+# The warehouse DAG renders one task per dbt node from this list (`dbt ls` as JSON lines, Cosmos's
+# LoadMode.DBT_LS_FILE), written ahead of parsing by `make install` or the image's init job: a small
+# file read with plain I/O keeps DAG parsing free of dbt processes and of the larger manifest.
+NODE_LIST = PROJECT_DIR / "target" / "dbt_ls.json"
+NODE_LIST_KEYS = ("name", "unique_id", "resource_type", "depends_on", "original_file_path", "tags", "config",
+                  "freshness", "fqn")  # what Cosmos reads from each node
 
 
 class WarehouseError(GenesysEltError):
@@ -34,15 +41,29 @@ def dbt_env(env=os.environ) -> dict[str, str]:
             "GENESYS_ELT_WAREHOUSE": str(warehouse_path(env))}
 
 
-def run_dbt(*args: str, env=os.environ) -> None:
+def run_dbt(*args: str, env=os.environ) -> str:
     """Runs one dbt command against the project in a child process, so that DuckDB's file lock is
-    released when it returns; raises with dbt's own account of what failed."""
+    released when it returns; returns what it printed, or raises with dbt's own account of what failed."""
     warehouse_path(env).parent.mkdir(parents=True, exist_ok=True)
     command = [_dbt_executable(), *args, "--project-dir", str(PROJECT_DIR),
                "--profiles-dir", str(PROJECT_DIR)]
     done = subprocess.run(command, env=dbt_env(env), cwd=PROJECT_DIR, capture_output=True, text=True)
     if done.returncode != 0:
         raise WarehouseError(f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{_failures(done.stdout)}")
+    return done.stdout
+
+
+def write_node_list(env=os.environ) -> Path:
+    """Writes ``NODE_LIST`` whole (a reader never sees half a file) and returns its path."""
+    listing = run_dbt("ls", "--quiet", "--output", "json", "--output-keys", *NODE_LIST_KEYS, env=env)
+    nodes = [json.loads(line) for line in listing.splitlines() if line.startswith("{")]
+    if not any(node["resource_type"] == "model" for node in nodes):
+        raise WarehouseError(f"dbt ls listed no model:\n{listing[-2000:]}")
+    NODE_LIST.parent.mkdir(parents=True, exist_ok=True)
+    partial = NODE_LIST.with_name(NODE_LIST.name + ".partial")
+    partial.write_text("".join(json.dumps(node, sort_keys=True) + "\n" for node in nodes), encoding="utf-8")
+    partial.replace(NODE_LIST)
+    return NODE_LIST
 
 
 def _dbt_executable() -> str:

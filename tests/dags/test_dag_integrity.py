@@ -3,11 +3,14 @@ data interval and its API work in the API pool."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from pathlib import Path
 
 import pytest
+
+from genesys_elt.warehouse import NODE_LIST
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 EXPECTED = {"genesys_predictive_engagement", "genesys_conversations", "genesys_journey"}
@@ -75,6 +78,10 @@ def test_warehouse_dag_has_a_task_per_dbt_node_and_one_writer_in_the_single_slot
     for node in ("fact_predictive_journey", "customer_timeline", "dim_customer", "fact_conversation", "load_audit"):
         assert {f"dbt.{node}.run", f"dbt.{node}.test"} <= task_ids
     assert {"dbt.scorecard_model_versions_snapshot", "dbt.campaign_history_snapshot"} <= task_ids
+    listed = [json.loads(line) for line in NODE_LIST.read_text().splitlines()]  # what make install wrote
+    models = {node["name"] for node in listed if node["resource_type"] == "model"}
+    rendered = {model for model in models if {f"dbt.{model}.run", f"dbt.{model}_run"} & task_ids}  # _run: no tests
+    assert len(models) > 20 and rendered == models
     writers = [t for t in dag.tasks if t.pool == "duckdb_warehouse"]
     assert [t.task_type for t in writers] == ["DbtProducerWatcherOperator"]  # the one dbt build
     assert all(t.retries >= 2 for t in dag.tasks)
@@ -92,7 +99,7 @@ def test_every_model_task_follows_the_single_build(dagbag):
 
 
 def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
-    from genesys_elt.streams import STREAMS
+    from genesys_elt.catalogue import STREAMS
 
     condition = dagbag.dags[WAREHOUSE].timetable.asset_condition
     assert type(condition).__name__ == "AssetAll"  # every stream, not whichever lands first

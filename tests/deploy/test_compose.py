@@ -81,7 +81,7 @@ def test_connection_and_pools_come_from_the_environment(compose):
     assert 'airflow pools set genesys_api "$${GENESYS_ELT_API_POOL_SLOTS}"' in init
     assert env["GENESYS_ELT_API_POOL_SLOTS"].startswith("${GENESYS_ELT_API_POOL_SLOTS")  # same number sizes the budget
     assert "airflow pools set duckdb_warehouse 1" in init
-    assert "dbt parse" in init  # the warehouse DAG renders from the manifest
+    assert "PYTHONPATH=/opt/airflow/plugins python -m genesys_elt dbt-ls" in init  # the warehouse DAG renders from dbt's node list
 
 
 def test_the_sandbox_is_an_optional_profile(compose):
