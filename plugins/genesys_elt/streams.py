@@ -101,9 +101,11 @@ class Extractor:
         return [c["id"] for page, records in self._pages("campaigns") for c in records if isinstance(c, dict) and c.get("id")]
 
     def campaign_journey(self, day: date, campaign_id: str) -> dict | None:
-        """One campaign's step funnel for the day, landed as its own part of the slice. An archived
-        campaign, or one that disappears mid-pagination, is retried once after a delay, then skipped
-        with the reason; the previous slice for it stays."""
+        """One campaign's step funnel for the day, landed as its own part of the slice. A campaign
+        that is gone or no longer active or paused is skipped at once with the reason: archiving is
+        final, so waiting would not bring it back. One that disappears mid-pagination is looked at
+        again once after a delay, then extracted whole or skipped. A skipped campaign's previous
+        slice stays."""
         before = self.pool.sent
         reason = ""
         for attempt in range(2):
@@ -115,10 +117,10 @@ class Extractor:
                 campaign = self._get("campaign", campaign_id=campaign_id)
             except NotFound:
                 reason = "campaign not found (404)"
-                continue
+                break
             if campaign.get("status") not in EXTRACTABLE_STATUSES:
                 reason = f"campaign status is {campaign.get('status')}"
-                continue
+                break
             try:
                 return self._land_campaign_journey(day, campaign, before)
             except NotFound:

@@ -231,8 +231,24 @@ def test_a_campaign_archived_between_two_pages_is_skipped_and_its_previous_slice
             sandbox.clock.set(archived_at + timedelta(hours=1))
 
     extractor.pool.clients[0].http.hooks["response"].append(archive_after_the_first_page)
+    waits = []
+    extractor.sleep = waits.append
     assert extractor.campaign_journey(day, campaign.id) is None
+    assert len(waits) == 1  # it changed under us: looked at once more, after the delay
     assert read_manifest(tmp_path, "campaign_journey", day, campaign.id)["run_id"] == first["run_id"]
     assert _landed_files(tmp_path) == files_before
     skip = json.loads((tmp_path / RAW / "_skips" / "campaign_journey" / f"date={day}" / f"{campaign.id}.json").read_text())
     assert skip["reason"] == "campaign status is archived"  # the retry found it archived
+
+
+def test_a_campaign_archived_before_its_run_costs_one_status_request_and_no_wait(sandbox_for_extract, tmp_path):
+    sandbox = sandbox_for_extract()
+    campaign = next(c for c in sandbox.api.org.campaigns if c.statuses[-1][1] == "archived")
+    archived_at = campaign.statuses[-1][0]
+    sandbox.clock.set(archived_at + timedelta(hours=1))
+    extractor = make_extractor(sandbox, tmp_path, extra={"archived_retry_delay_seconds": 60})
+    waits = []
+    extractor.sleep = waits.append
+    sent = extractor.pool.sent
+    assert extractor.campaign_journey((archived_at - timedelta(days=1)).date(), campaign.id) is None
+    assert extractor.pool.sent - sent == 1 and waits == []  # archiving is final: no second look

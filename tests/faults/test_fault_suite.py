@@ -9,17 +9,20 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import random
 import re
 import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from genesys_elt import warehouse
+from genesys_elt.landing import RAW
 from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.report import write_report
 from genesys_sandbox.limits import FAULT_KINDS
@@ -140,6 +143,21 @@ def test_records_repeated_across_result_pages_count_once(profile, reference, led
 KILLABLE = ("conversations", "external_contacts", "journey_events", "journey_sessions")  # clock-free streams
 
 
+def _writing_a_slice(process: subprocess.Popen, stream_dir: Path, day, timeout: float = 60.0) -> bool:
+    """Waits until ``process`` has the day's slice in progress (a ``.tmp-`` directory under the
+    stream's folder that names the day); False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if any(name.startswith(".tmp-") and f"date={day.isoformat()}" in os.path.join(top, name)
+                   for top, dirs, _ in os.walk(stream_dir) for name in dirs):
+                return True
+        except OSError:  # a directory renamed away mid-walk
+            pass
+        time.sleep(0.005)
+    return False
+
+
 def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_rerun_completes(
         profile, reference, ledger, tmp_path):
     sandbox = fault_sandbox(profile, latency_ms=15)
@@ -152,7 +170,9 @@ def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_reru
             return
         process = subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(chance.uniform(0.8, 3.0))  # from process start-up to between pages and the renames
+        # Once a slice is half-written, a short random wait puts the kill between pages or among the renames.
+        if _writing_a_slice(process, tmp_path / RAW / stream, day):
+            time.sleep(chance.uniform(0.0, 0.2))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             killed.append((stream, day.isoformat()))
