@@ -13,9 +13,10 @@ import math
 import tempfile
 from pathlib import Path
 
-from genesys_elt.landing import read_manifest
+from genesys_elt.landing.reader import read_manifest
 from genesys_elt.settings import RATE_SHARE
-from genesys_elt.streams import STREAMS, Extractor
+from genesys_elt.extract.extractor import Extractor
+from genesys_elt.streams import STREAM_NAMES as STREAMS
 
 from .common import END_DATE, NOW, Stopwatch, sandbox, say, settings_for
 

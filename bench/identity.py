@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
-from .common import BIN, ROOT
+from genesys_elt.warehouse.dbt import run_dbt
 
 EDGES = 1_000_000
 TARGET_SECONDS = 30.0
-DBT_PROJECT = ROOT / "dbt_project"
 # Customers own 2..12 nodes (7 on average): a tree of n nodes has n - 1 edges.
 GRAPH = """
 create schema if not exists intermediate;
@@ -66,10 +64,7 @@ def compiled_customer_keys(workdir: Path) -> str:
     reads this benchmark's tables."""
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(workdir), "GENESYS_ELT_WAREHOUSE": str(workdir / "w.duckdb"),
            "GENESYS_ELT_DBT_TARGET": "duckdb"}
-    subprocess.run([str(BIN / "dbt"), "compile", "--select", "int_customer_keys", "--quiet",
-                    "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                    "--target-path", str(workdir / "target")], env=env, cwd=DBT_PROJECT, check=True,
-                   capture_output=True)
+    run_dbt("compile", "--select", "int_customer_keys", "--quiet", "--target-path", str(workdir / "target"), env=env)
     sql = next((workdir / "target" / "compiled").rglob("int_customer_keys.sql")).read_text()
     return re.sub(r'"w"\.', "", sql)
 

@@ -9,9 +9,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from genesys_elt.orchestration import scorecard_day, trailing_days
-from genesys_elt.streams import Extractor
-from genesys_elt.warehouse import run_dbt
+from genesys_elt.extract.extractor import Extractor
+from genesys_elt.streams import daily_slices
+from genesys_elt.warehouse.dbt import run_dbt
 from genesys_sandbox.org import OrgConfig
 
 from .common import END_DATE, NOW, Stopwatch, sandbox, say, settings_for
@@ -21,21 +21,12 @@ TARGET_RATIO = 1.3
 CUSTOMERS, LOADED_DAYS, SEED = 1_500, 60, 13
 
 
-def daily_tasks(day: date) -> list[tuple[str, date]]:
-    """What the three extract DAGs run for ``day``: scorecards two days back, conversations with
-    their trailing re-pull window."""
-    tasks = [("campaigns", day), ("campaign_journey", day), ("scorecards", scorecard_day(day))]
-    for stream in ("conversations", "external_contacts"):
-        tasks += [(stream, trailing) for trailing in trailing_days(day)]
-    return tasks + [("journey_events", day), ("journey_sessions", day)]
-
-
 def daily_run(url: str, data_dir: Path, day: date) -> dict:
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "duckdb",
            "GENESYS_ELT_WAREHOUSE": str(data_dir / "warehouse.duckdb")}
     extractor = Extractor.from_settings(settings_for(url, data_dir, rate_limit=1_000_000), clock=lambda: NOW)
     with Stopwatch() as extract:
-        for stream, slice_day in daily_tasks(day):
+        for stream, slice_day in daily_slices(day):  # scorecards D-2, trailing conversation days
             extractor.run(stream, slice_day)
     with Stopwatch() as build:
         run_dbt("build", env=env)

@@ -14,7 +14,8 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from genesys_elt.streams import STREAMS, Extractor
+from genesys_elt.extract.extractor import Extractor
+from genesys_elt.streams import STREAM_NAMES as STREAMS
 from genesys_sandbox.api import ApiError, Request
 from genesys_sandbox.org import OrgConfig
 from genesys_sandbox.server import Sandbox, ServerConfig

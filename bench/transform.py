@@ -78,7 +78,7 @@ def timeline_statement(manifest_path: Path) -> str:
 
 
 def run(workdir: Path, customers: int = CUSTOMERS, days: int = DAYS) -> dict:
-    from genesys_elt.warehouse import run_dbt
+    from genesys_elt.warehouse.dbt import run_dbt
 
     data_dir = workdir / "data"
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "duckdb",

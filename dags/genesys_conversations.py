@@ -4,7 +4,7 @@ past the end of D. The two days before D are pulled again: records change after 
 from __future__ import annotations
 
 from airflow.sdk import DAG, task
-from genesys_elt.dag_defaults import (
+from genesys_elt.dag_support.defaults import (
     DAILY,
     DEFAULT_ARGS,
     SENSOR_POKE_SECONDS,
@@ -12,9 +12,10 @@ from genesys_elt.dag_defaults import (
     START,
     raw_asset,
 )
+from genesys_elt.streams import CONVERSATIONS_DAG
 
 with DAG(
-    dag_id="genesys_conversations",
+    dag_id=CONVERSATIONS_DAG,
     schedule=DAILY,
     start_date=START,
     catchup=False,
@@ -27,20 +28,20 @@ with DAG(
     # Rescheduled between pokes: waiting holds no worker slot.
     @task.sensor(poke_interval=SENSOR_POKE_SECONDS, timeout=SENSOR_TIMEOUT_SECONDS, mode="reschedule")
     def wait_for_data_availability(data_interval_start=None):
-        from genesys_elt.orchestration import conversations_available, slice_day
+        from genesys_elt.dag_support.tasks import conversations_available, slice_day
 
         return conversations_available(slice_day(data_interval_start))
 
     @task(outlets=[raw_asset("conversations")])
     def conversations(data_interval_start=None):
-        from genesys_elt.orchestration import extract, slice_day, trailing_days
+        from genesys_elt.dag_support.tasks import extract, slice_day
 
-        return [m for day in trailing_days(slice_day(data_interval_start)) for m in extract("conversations", day)]
+        return extract("conversations", slice_day(data_interval_start))  # D and its trailing days
 
     @task(outlets=[raw_asset("external_contacts")])
     def external_contacts(data_interval_start=None):
-        from genesys_elt.orchestration import extract, slice_day, trailing_days
+        from genesys_elt.dag_support.tasks import extract, slice_day
 
-        return [m for day in trailing_days(slice_day(data_interval_start)) for m in extract("external_contacts", day)]
+        return extract("external_contacts", slice_day(data_interval_start))
 
     wait_for_data_availability() >> conversations() >> external_contacts()

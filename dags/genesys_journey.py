@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import DAG, task
-from genesys_elt.dag_defaults import (
+from genesys_elt.dag_support.defaults import (
     DAILY,
     DEFAULT_ARGS,
     SENSOR_POKE_SECONDS,
@@ -13,9 +13,10 @@ from genesys_elt.dag_defaults import (
     START,
     raw_asset,
 )
+from genesys_elt.streams import CONVERSATIONS_DAG, JOURNEY_DAG
 
 with DAG(
-    dag_id="genesys_journey",
+    dag_id=JOURNEY_DAG,
     schedule=DAILY,
     start_date=START,
     catchup=False,
@@ -27,13 +28,13 @@ with DAG(
 
     @task(outlets=[raw_asset("journey_events")])
     def journey_events(data_interval_start=None):
-        from genesys_elt.orchestration import extract, slice_day
+        from genesys_elt.dag_support.tasks import extract, slice_day
 
         return extract("journey_events", slice_day(data_interval_start))
 
     contacts_landed = ExternalTaskSensor(
         task_id="wait_for_external_contacts",
-        external_dag_id="genesys_conversations",
+        external_dag_id=CONVERSATIONS_DAG,
         external_task_id="external_contacts",
         mode="reschedule",
         poke_interval=SENSOR_POKE_SECONDS,
@@ -42,7 +43,7 @@ with DAG(
 
     @task(outlets=[raw_asset("journey_sessions")])
     def journey_sessions(data_interval_start=None):
-        from genesys_elt.orchestration import extract, slice_day
+        from genesys_elt.dag_support.tasks import extract, slice_day
 
         return extract("journey_sessions", slice_day(data_interval_start))
 

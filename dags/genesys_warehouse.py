@@ -12,14 +12,18 @@ from datetime import timedelta
 from airflow.sdk import DAG, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
-from genesys_elt.dag_defaults import START, WAREHOUSE_POOL, raw_asset
-from genesys_elt.catalogue import STREAMS
-from genesys_elt.warehouse import NODE_LIST, PROJECT_DIR, load_raw, target
+from genesys_elt.dag_support.defaults import START, WAREHOUSE_POOL, raw_asset
+from genesys_elt.landing.layout import dbt_vars
+from genesys_elt.settings import warehouse_from_env
+from genesys_elt.streams import STREAM_NAMES, WAREHOUSE_DAG
+from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, load_raw
+
+TARGET = warehouse_from_env().target
 
 with DAG(
-    dag_id="genesys_warehouse",
+    dag_id=WAREHOUSE_DAG,
     # All streams, each at least once since the last build: one build per loaded day or backfill.
-    schedule=[raw_asset(stream) for stream in STREAMS],
+    schedule=[raw_asset(stream) for stream in STREAM_NAMES],
     start_date=START,
     catchup=False,
     max_active_runs=1,
@@ -30,10 +34,11 @@ with DAG(
 ):
     dbt = DbtTaskGroup(
         group_id="dbt",
-        project_config=ProjectConfig(dbt_project_path=PROJECT_DIR, install_dbt_deps=False),
+        # The sources read the landing area's layout from these vars.
+        project_config=ProjectConfig(dbt_project_path=PROJECT_DIR, install_dbt_deps=False, dbt_vars=dbt_vars()),
         profile_config=ProfileConfig(
             profile_name="genesys_journey",
-            target_name=target(),
+            target_name=TARGET,
             profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
         ),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER),
@@ -44,7 +49,7 @@ with DAG(
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":
             child.pool = WAREHOUSE_POOL
 
-    if target() == "postgres":
+    if TARGET == "postgres":
         # A server warehouse reads tables, not the landing files: mirror the landed slices first.
         @task(task_id="sync_raw_tables", pool=WAREHOUSE_POOL, retries=2, retry_delay=timedelta(minutes=1))
         def sync_raw_tables() -> dict:

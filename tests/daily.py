@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
-from genesys_elt.orchestration import scorecard_day, trailing_days
+from genesys_elt.streams import daily_slices
 
 
 def run_at(day: date) -> datetime:
@@ -15,14 +15,9 @@ def run_at(day: date) -> datetime:
 
 
 def day_tasks(day: date, first: date) -> list[tuple[str, date]]:
-    """The (stream, slice day) pairs of one day's runs, in the order the DAGs reach them; nothing
-    before ``first``, the start of the loaded range."""
-    tasks = [("campaigns", day), ("campaign_journey", day)]
-    if scorecard_day(day) >= first:
-        tasks.append(("scorecards", scorecard_day(day)))
-    for stream in ("conversations", "external_contacts"):
-        tasks += [(stream, trailing) for trailing in trailing_days(day) if trailing >= first]
-    return tasks + [("journey_events", day), ("journey_sessions", day)]
+    """The (stream, slice day) pairs of one day's runs, in the order the DAGs reach them (the
+    registry's order); nothing before ``first``, the start of the loaded range."""
+    return [(stream, slice_day) for stream, slice_day in daily_slices(day) if slice_day >= first]
 
 
 def extract_day(extractor, day: date, first: date, task: Callable | None = None) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from genesys_elt.warehouse import MART_TABLES
+from genesys_elt.warehouse.dbt import MART_TABLES
 
 # How a slice was loaded (when, by which run, how many polls), not what it holds.
 VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}

@@ -10,7 +10,7 @@ import sys
 from datetime import date, timedelta
 
 from .errors import GenesysEltError
-from .catalogue import STREAMS
+from .streams import STREAM_NAMES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="genesys-elt", description="Genesys Cloud journeys into a warehouse.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     extract = sub.add_parser("extract", help="land one stream's slices for one UTC day or a range of days")
-    extract.add_argument("--stream", required=True, choices=STREAMS, metavar="NAME",
-                         help=f"one of: {', '.join(STREAMS)}")
+    extract.add_argument("--stream", required=True, choices=STREAM_NAMES, metavar="NAME",
+                         help=f"one of: {', '.join(STREAM_NAMES)}")
     when = extract.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", type=_day, help="the UTC day, YYYY-MM-DD")
     when.add_argument("--from", dest="first", type=_day, help="first UTC day of a range (with --to)")
@@ -93,14 +93,12 @@ def _main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "warehouse":
-            from .warehouse import build, postgres_dsn, target, warehouse_path
+            from .warehouse.dbt import build
 
-            build(full_refresh=args.full_refresh)
-            built = (f"postgres database {postgres_dsn()['dbname']}" if target() == "postgres" else str(warehouse_path()))
-            print(json.dumps({"warehouse": built}))
+            print(json.dumps({"warehouse": build(full_refresh=args.full_refresh).location}))
             return 0
         if args.command == "dbt-ls":
-            from .warehouse import write_node_list
+            from .warehouse.dbt import write_node_list
 
             print(json.dumps({"node_list": str(write_node_list())}))
             return 0
@@ -111,14 +109,14 @@ def _main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             import shlex
 
-            from .local_run import run_pipeline
-            from .summary import print_summary
+            from .local.run import run_pipeline
+            from .readers.summary import print_summary
 
             print_summary(run_pipeline(args.days, shlex.split(args.sandbox_args), os.environ))
             return 0
 
+        from .extract.extractor import Extractor
         from .settings import from_env
-        from .streams import Extractor
 
         if args.campaign and args.stream != "campaign_journey":
             raise GenesysEltError("--campaign goes with --stream campaign_journey")
@@ -154,14 +152,17 @@ def _check_range(parser: argparse.ArgumentParser, args) -> None:
 
 
 def _timeline(args) -> int:
-    from .privacy import Pseudonymizer
-    from .timeline import customer_timeline
-    from .warehouse import warehouse_path
+    from .landing.pseudonymize import Pseudonymizer
+    from .readers.timeline import customer_timeline
+    from .settings import privacy_from_env, warehouse_from_env
 
-    key = os.environ.get("GENESYS_ELT_PII_KEY")
+    pseudonymizer = None
+    if args.phone or args.email:  # looked up by token: the same key and region the extraction used
+        privacy = privacy_from_env()
+        pseudonymizer = Pseudonymizer(privacy.key, privacy.default_region)
     payload = customer_timeline(
-        warehouse_path(), external_id=args.external_id, phone=args.phone, email=args.email,
-        customer_key=args.customer_key, pseudonymizer=Pseudonymizer(key.encode()) if key else None)
+        warehouse_from_env().duckdb_path, external_id=args.external_id, phone=args.phone, email=args.email,
+        customer_key=args.customer_key, pseudonymizer=pseudonymizer)
     print(json.dumps(payload, indent=2))
     return 0
 
@@ -169,14 +170,13 @@ def _timeline(args) -> int:
 def _report(args) -> int:
     from pathlib import Path
 
-    from .report import write_report
-    from .settings import data_dir_from_env
-    from .warehouse import warehouse_path
+    from .readers.report import write_report
+    from .settings import warehouse_from_env
 
-    source = warehouse_path()
-    if not source.exists():
-        raise GenesysEltError(f"no warehouse at {source}; build it first (genesys-elt warehouse)")
-    out = write_report(source, Path(args.out) if args.out else data_dir_from_env() / "report.html")
+    settings = warehouse_from_env()
+    if not settings.duckdb_path.exists():
+        raise GenesysEltError(f"no warehouse at {settings.duckdb_path}; build it first (genesys-elt warehouse)")
+    out = write_report(settings.duckdb_path, Path(args.out) if args.out else settings.data_dir / "report.html")
     print(json.dumps({"report": str(out)}))
     return 0
 

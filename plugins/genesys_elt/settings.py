@@ -1,6 +1,12 @@
-"""Where the org is and how to log in: from the Airflow connection ``genesys_cloud`` (its JSON
-form in ``AIRFLOW_CONN_GENESYS_CLOUD``) or from ``GENESYS_CLIENT_ID``/``GENESYS_CLIENT_SECRET``/
-``GENESYS_REGION``. Credentials never come from code."""
+"""The one settings path: every command, DAG task and reader builds its typed settings here.
+
+- ``Settings``: where the org is and how to log in, from the Airflow connection ``genesys_cloud``
+  (its JSON form in ``AIRFLOW_CONN_GENESYS_CLOUD``) or ``GENESYS_CLIENT_ID``/``_SECRET``/``REGION``.
+- ``Privacy``: the pseudonymization key and the default phone region, from
+  ``GENESYS_ELT_PII_KEY`` or the connection's ``pii_key`` and ``default_region``.
+- ``WarehouseSettings``: the dbt target, the DuckDB file and the PostgreSQL coordinates.
+
+Credentials never come from code."""
 
 from __future__ import annotations
 
@@ -40,15 +46,27 @@ def _processes_sharing(env, extra) -> int:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    key: bytes = field(repr=False)
+    default_region: str = "US"  # for phone numbers written without a country
+
+
+def _privacy(env, extra: dict) -> Privacy:
+    key = env.get("GENESYS_ELT_PII_KEY") or extra.get("pii_key")
+    if not key or len(key) < 16:
+        raise ConfigError("set GENESYS_ELT_PII_KEY (at least 16 characters): the key that pseudonymizes PII")
+    return Privacy(key.encode(), extra.get("default_region", "US"))
+
+
+@dataclass(frozen=True)
 class Settings:
     api_base: str
     login_base: str
     clients: tuple[ClientCredentials, ...]
-    pii_key: bytes = field(repr=False)
+    privacy: Privacy
     data_dir: Path
     rate_limit_per_minute: int = 300
     rate_share: float = RATE_SHARE  # this process's share of the limit
-    default_region: str = "US"  # for phone numbers written without a country
     verify_tls: bool = True
     endpoint_overrides: dict = field(default_factory=dict)
     poll_budget_seconds: float = 900.0
@@ -92,15 +110,11 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
         if not more.get("login") or not more.get("password"):
             raise ConfigError("each entry of extra_clients needs login and password")
         clients.append(ClientCredentials(more["login"], more["password"]))
-    key = env.get("GENESYS_ELT_PII_KEY") or extra.get("pii_key")
-    if not key or len(key) < 16:
-        raise ConfigError("set GENESYS_ELT_PII_KEY (at least 16 characters): the key that pseudonymizes PII")
     return Settings(
-        api_base=api_base, login_base=login_base, clients=tuple(clients), pii_key=key.encode(),
+        api_base=api_base, login_base=login_base, clients=tuple(clients), privacy=_privacy(env, extra),
         data_dir=data_dir_from_env(env),
         rate_limit_per_minute=int(extra.get("rate_limit_per_minute", 300)),
         rate_share=RATE_SHARE / _processes_sharing(env, extra),
-        default_region=extra.get("default_region", "US"),
         verify_tls=str(extra.get("verify_tls", "true")).lower() != "false",
         endpoint_overrides=dict(extra.get("endpoints", {})),
         poll_budget_seconds=float(extra.get("poll_budget_seconds", 900)),
@@ -108,17 +122,37 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
     )
 
 
+def _connection_from_env(env) -> dict | None:
+    raw = env.get(CONN_ENV)
+    if not raw:
+        return None
+    try:
+        conn = json.loads(raw)
+    except ValueError:
+        raise ConfigError(f"{CONN_ENV} must be the JSON form of an Airflow connection") from None
+    extra = conn.get("extra") or {}
+    if isinstance(extra, str):
+        extra = json.loads(extra or "{}")
+    return {**conn, "extra": extra}
+
+
+def real_org_configured(env=os.environ) -> bool:
+    return bool(env.get(CONN_ENV)) or all(env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET",
+                                                                "GENESYS_REGION"))
+
+
+def privacy_from_env(env=os.environ) -> Privacy:
+    """The pseudonymization settings alone (the timeline lookup needs no API credentials): the
+    same key and region the extraction used, from the environment or the connection's extra."""
+    conn = _connection_from_env(env)
+    return _privacy(env, conn["extra"] if conn else {})
+
+
 def from_env(env=os.environ) -> Settings:
     """The connection variable wins; otherwise the GENESYS_* variables name a real region."""
-    raw = env.get(CONN_ENV)
-    if raw:
-        try:
-            conn = json.loads(raw)
-        except ValueError:
-            raise ConfigError(f"{CONN_ENV} must be the JSON form of an Airflow connection") from None
-        extra = conn.get("extra") or {}
-        if isinstance(extra, str):
-            extra = json.loads(extra or "{}")
+    conn = _connection_from_env(env)
+    if conn:
+        extra = conn["extra"]
         return from_connection(conn.get("host", ""), conn.get("login"), conn.get("password"), extra, env,
                                conn.get("port"))
     client_id, secret, region = (env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET", "GENESYS_REGION"))
@@ -126,3 +160,41 @@ def from_env(env=os.environ) -> Settings:
         return from_connection(f"https://api.{region}", client_id, secret, {}, env)
     raise ConfigError(f"no Genesys Cloud connection: set {CONN_ENV}, or GENESYS_CLIENT_ID, "
                       "GENESYS_CLIENT_SECRET and GENESYS_REGION")
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    """Where dbt builds: DuckDB (a file, the default) or PostgreSQL (``GENESYS_ELT_DBT_TARGET=postgres``
+    and the ``GENESYS_ELT_PG_*`` coordinates, which the dbt profile's postgres target reads too)."""
+
+    target: str
+    data_dir: Path
+    duckdb_path: Path
+    postgres: dict[str, str] = field(repr=False)
+
+    @property
+    def location(self) -> str:
+        return f"postgres database {self.postgres['dbname']}" if self.target == "postgres" else str(self.duckdb_path)
+
+    def dbt_env(self, env=os.environ) -> dict[str, str]:
+        """The variables the dbt profile and sources read, with paths made absolute: dbt may run
+        from any working directory."""
+        return {**env, "GENESYS_ELT_DATA_DIR": str(self.data_dir), "GENESYS_ELT_WAREHOUSE": str(self.duckdb_path),
+                "GENESYS_ELT_DBT_TARGET": self.target,
+                **{f"GENESYS_ELT_PG_{key.upper()}": value for key, value in self.postgres.items()
+                   if key != "dbname"}, "GENESYS_ELT_PG_DATABASE": self.postgres["dbname"]}
+
+
+def warehouse_from_env(env=os.environ) -> WarehouseSettings:
+    data_dir = data_dir_from_env(env)
+    explicit = env.get("GENESYS_ELT_WAREHOUSE")
+    target = env.get("GENESYS_ELT_DBT_TARGET", "duckdb")
+    if target not in ("duckdb", "postgres"):
+        raise ConfigError(f"GENESYS_ELT_DBT_TARGET must be duckdb or postgres, got {target!r}")
+    return WarehouseSettings(
+        target=target, data_dir=data_dir,
+        duckdb_path=Path(explicit).resolve() if explicit else data_dir / "warehouse.duckdb",
+        postgres={"host": env.get("GENESYS_ELT_PG_HOST", "127.0.0.1"), "port": env.get("GENESYS_ELT_PG_PORT", "5432"),
+                  "user": env.get("GENESYS_ELT_PG_USER", "postgres"),
+                  "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
+                  "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse")})

@@ -10,8 +10,9 @@ from bench import identity, transform
 from bench.common import END_DATE, NOW, settings_for
 from bench.inprocess import in_process_sandbox, land_days
 from bench.report import _verdict
-from genesys_elt.landing import read_manifest
-from genesys_elt.streams import STREAMS, Extractor
+from genesys_elt.landing.reader import read_manifest
+from genesys_elt.extract.extractor import Extractor
+from genesys_elt.streams import STREAM_NAMES as STREAMS
 from genesys_sandbox.org import OrgConfig
 from tests.conftest import start_sandbox, url_of
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genesys_elt.local_airflow import LocalAirflow, fresh_postgres_database  # noqa: F401 (re-exported)
+from genesys_elt.local.airflow_instance import LocalAirflow
+from genesys_elt.warehouse.postgres import fresh_postgres_database  # noqa: F401 (re-exported)
 from tests.conftest import url_of
 
 PII_KEY = "dag-test-pii-key-0123456789"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from genesys_elt.warehouse import NODE_LIST
+from genesys_elt.warehouse.dbt import NODE_LIST
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 EXPECTED = {"genesys_predictive_engagement", "genesys_conversations", "genesys_journey"}
@@ -99,7 +99,7 @@ def test_every_model_task_follows_the_single_build(dagbag):
 
 
 def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
-    from genesys_elt.catalogue import STREAMS
+    from genesys_elt.streams import STREAM_NAMES as STREAMS
 
     condition = dagbag.dags[WAREHOUSE].timetable.asset_condition
     assert type(condition).__name__ == "AssetAll"  # every stream, not whichever lands first

@@ -10,9 +10,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from genesys_elt.landing import read_manifest
-from genesys_elt.local_airflow import WAREHOUSE_DAG
-from genesys_elt.local_run import run_warehouse
+from genesys_elt.landing.reader import read_manifest
+from genesys_elt.streams import WAREHOUSE_DAG
+from genesys_elt.local.run import run_warehouse
 from tests.conftest import start_sandbox
 
 from .airflow_env import AirflowEnv, fresh_postgres_database

@@ -16,14 +16,10 @@ import psycopg2
 import pytest
 import redis
 
-from genesys_elt.local_airflow import POSTGRES, LocalAirflow, fresh_postgres_database
-from genesys_elt.local_run import (
-    SANDBOX_PII_KEY,
-    run_on_airflow,
-    sandbox_connection,
-    sandbox_options,
-    start_sandbox,
-)
+from genesys_elt.local.airflow_instance import LocalAirflow
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES, fresh_postgres_database
+from genesys_elt.local.run import run_on_airflow
+from genesys_elt.local.sandbox import SANDBOX_PII_KEY, sandbox_connection, sandbox_options, start_sandbox
 from tests.marts import assert_same_marts, duckdb_mart_rows
 
 pytestmark = [pytest.mark.prod, pytest.mark.integration]

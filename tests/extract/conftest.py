@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from genesys_elt.settings import from_connection
-from genesys_elt.streams import Extractor
+from genesys_elt.extract.extractor import Extractor
 from tests.conftest import start_sandbox, url_of
 
 PII_KEY = "test-pii-key-0123456789abcdef"

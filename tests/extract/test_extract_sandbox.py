@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from genesys_elt.errors import NotYetAvailable, WriteScopeRefused
-from genesys_elt.landing import RAW, read_manifest, read_records
+from genesys_elt.landing.layout import RAW
+from genesys_elt.landing.reader import read_manifest, read_records
 from genesys_sandbox.auth import OAuthClient
 from genesys_sandbox.org import ground_truth
 from genesys_sandbox.render import canonical_id

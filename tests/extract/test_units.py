@@ -7,14 +7,16 @@ from datetime import date
 
 import pytest
 
-from genesys_elt.catalogue import CATALOGUE, catalogue
+from genesys_elt.api.catalogue import CATALOGUE, catalogue
 from genesys_elt.errors import ConfigError
-from genesys_elt.landing import SliceWriter, read_manifest, read_records, slice_dir
-from genesys_elt.models import rejection_reason
-from genesys_elt.paging import Cursor, FollowLink, PagingLoop
-from genesys_elt.privacy import Pseudonymizer, normalize_email, normalize_phone
-from genesys_elt.ratelimit import RateBudget
+from genesys_elt.landing.layout import slice_dir
+from genesys_elt.landing.reader import read_manifest, read_records
+from genesys_elt.landing.writer import SliceWriter
+from genesys_elt.api.paging import Cursor, FollowLink, PagingLoop
+from genesys_elt.landing.pseudonymize import Pseudonymizer, normalize_email, normalize_phone
+from genesys_elt.api.rate_budget import RateBudget
 from genesys_elt.settings import from_connection, from_env
+from genesys_elt.streams import stream
 
 KEY = b"unit-test-key-0123456789"
 ENV = {"GENESYS_ELT_PII_KEY": KEY.decode(), "GENESYS_ELT_DATA_DIR": "/tmp/x"}
@@ -102,15 +104,15 @@ def test_pseudonyms_are_keyed_stable_and_follow_normalization():
 
 def test_validation_names_the_fault():
     good = {"id": "e1", "eventType": "web.pageview", "createdDate": "2026-11-20T10:00:00.000Z", "session": {"id": "s"}}
-    assert rejection_reason("journey_events", good) is None
-    assert "createdDate" in rejection_reason("journey_events", {**good, "createdDate": "2026-11-20T10:00:00"})
-    assert "session" in rejection_reason("journey_events", {k: v for k, v in good.items() if k != "session"})
-    assert rejection_reason("journey_events", {**good, "eventType": "brand.new.type", "extra": 1}) is None
+    assert stream("journey_events").rejection_reason(good) is None
+    assert "createdDate" in stream("journey_events").rejection_reason({**good, "createdDate": "2026-11-20T10:00:00"})
+    assert "session" in stream("journey_events").rejection_reason({k: v for k, v in good.items() if k != "session"})
+    assert stream("journey_events").rejection_reason({**good, "eventType": "brand.new.type", "extra": 1}) is None
     step = {"campaignId": "c", "dateFrom": "2026-11-20T00:00:00Z", "dateTo": "2026-11-21T00:00:00Z",
             "stepSequence": 1, "stepId": "s", "contactCount": 5}
-    assert rejection_reason("campaign_journey", step) is None
-    assert "stepId" in rejection_reason("campaign_journey", {**step, "stepId": None})
-    assert "contactCount" in rejection_reason("campaign_journey", {**step, "contactCount": "many"})
+    assert stream("campaign_journey").rejection_reason(step) is None
+    assert "stepId" in stream("campaign_journey").rejection_reason({**step, "stepId": None})
+    assert "contactCount" in stream("campaign_journey").rejection_reason({**step, "contactCount": "many"})
 
 
 def test_a_slice_is_replaced_whole_and_a_failed_run_leaves_the_previous_one(tmp_path):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from genesys_elt import warehouse
+from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.errors import GenesysEltError
-from genesys_elt.landing import RAW
+from genesys_elt.landing.layout import RAW
 from tests.conftest import END_DATE, SandboxSession, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor

@@ -8,16 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from genesys_elt.landing import read_manifest
-from genesys_elt.local_airflow import EXTRACT_DAGS, WAREHOUSE_DAG, LocalAirflow, fresh_postgres_database
-from genesys_elt.local_run import (
-    SANDBOX_PII_KEY,
-    run_on_airflow,
-    run_warehouse,
-    sandbox_connection,
-    sandbox_options,
-    start_sandbox,
-)
+from genesys_elt.landing.reader import read_manifest
+from genesys_elt.local.airflow_instance import LocalAirflow
+from genesys_elt.local.run import EXTRACT_DAGS
+from genesys_elt.streams import WAREHOUSE_DAG
+from genesys_elt.warehouse.postgres import fresh_postgres_database
+from genesys_elt.local.run import run_on_airflow, run_warehouse
+from genesys_elt.local.sandbox import SANDBOX_PII_KEY, sandbox_connection, sandbox_options, start_sandbox
 from tests.marts import assert_same_marts, duckdb_mart_rows
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration]

@@ -21,10 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genesys_elt import warehouse
-from genesys_elt.landing import RAW
-from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
-from genesys_elt.report import write_report
+from genesys_elt.warehouse import dbt as warehouse
+from genesys_elt.landing.layout import RAW
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
+from genesys_elt.readers.report import write_report
 from genesys_sandbox.limits import FAULT_KINDS
 from tests.conftest import SandboxSession, url_of
 from tests.extract.conftest import find_leaks

@@ -9,10 +9,11 @@ from datetime import date
 import psycopg2
 import pytest
 
-from genesys_elt import raw_tables
-from genesys_elt.landing import SliceWriter, slice_dir
-from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
-from genesys_elt.privacy import Pseudonymizer
+from genesys_elt.warehouse import raw_sync
+from genesys_elt.landing.layout import slice_dir
+from genesys_elt.landing.writer import SliceWriter
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
+from genesys_elt.landing.pseudonymize import Pseudonymizer
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 11, 20)
@@ -52,7 +53,7 @@ def test_a_sync_mirrors_the_landing_area_slice_by_slice(tmp_path, conn):
     land(tmp_path, DAY, [campaign(1), campaign(2)], rejects=[{"name": "no id"}])
     land(tmp_path, date(2026, 11, 21), [campaign(1)])
 
-    first = raw_tables.sync(tmp_path, conn)
+    first = raw_sync.sync(tmp_path, conn)
     assert (first.replaced, first.unchanged, first.deleted) == (2, 0, 0)
     assert rows(conn, "select cast(date as text), json ->> 'id' from genesys_raw.campaigns order by 1, 2") == [
         ("2026-11-20", "c-1"), ("2026-11-20", "c-2"), ("2026-11-21", "c-1")]
@@ -62,11 +63,11 @@ def test_a_sync_mirrors_the_landing_area_slice_by_slice(tmp_path, conn):
     assert name.startswith('{"createdDate":"2026-11-01T00:00:00.000Z","id":"c-2","modifiedDate"') and "é" in name
     assert rows(conn, "select stream, json -> 'record' ->> 'name' from genesys_raw.slice_rejects") == [("campaigns", "no id")]
 
-    assert raw_tables.sync(tmp_path, conn).replaced == 0  # nothing changed on disk
+    assert raw_sync.sync(tmp_path, conn).replaced == 0  # nothing changed on disk
 
     land(tmp_path, DAY, [campaign(3)])  # a re-run replaces the day whole: c-1 and c-2 are gone
     shutil.rmtree(slice_dir(tmp_path, "campaigns", date(2026, 11, 21)))
-    again = raw_tables.sync(tmp_path, conn)
+    again = raw_sync.sync(tmp_path, conn)
     assert (again.replaced, again.unchanged, again.deleted) == (1, 0, 1)
     assert rows(conn, "select cast(date as text), json ->> 'id' from genesys_raw.campaigns") == [("2026-11-20", "c-3")]
     assert rows(conn, "select count(*) from genesys_raw.slice_rejects") == [(0,)]
@@ -75,11 +76,11 @@ def test_a_sync_mirrors_the_landing_area_slice_by_slice(tmp_path, conn):
 
 def test_a_failed_sync_leaves_the_tables_as_they_were(tmp_path, conn):
     land(tmp_path, DAY, [campaign(1)])
-    raw_tables.sync(tmp_path, conn)
+    raw_sync.sync(tmp_path, conn)
     land(tmp_path, DAY, [campaign(2)])
     page = next(slice_dir(tmp_path, "campaigns", DAY).glob("page-*.jsonl"))
     page.write_text(page.read_text() + '{"id": "c-3", truncated\n')  # a damaged page mid-sync
 
-    with pytest.raises(raw_tables.RawSyncError, match=r"page-00001.jsonl: not valid JSON"):
-        raw_tables.sync(tmp_path, conn)
+    with pytest.raises(raw_sync.RawSyncError, match=r"page-00001.jsonl: not valid JSON"):
+        raw_sync.sync(tmp_path, conn)
     assert rows(conn, "select json ->> 'id' from genesys_raw.campaigns") == [("c-1",)]

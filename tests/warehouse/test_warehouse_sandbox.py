@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from genesys_elt import warehouse
-from genesys_elt.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
-from genesys_elt.local_airflow import POSTGRES, drop_postgres_database, fresh_postgres_database
+from genesys_elt.warehouse import dbt as warehouse
+from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, start_sandbox, url_of
 from tests.daily import extract_day, run_at
@@ -241,7 +241,7 @@ def _headless(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_path):
-    from genesys_elt.report import write_report
+    from genesys_elt.readers.report import write_report
 
     report = write_report(loaded["db"], tmp_path / "report.html")
     customer = query(loaded, "select customer_key from marts.customer_timeline group by 1 order by count(*) desc limit 1")[0][0]

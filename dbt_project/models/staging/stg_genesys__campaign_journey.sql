@@ -10,4 +10,4 @@ select
     cast(json ->> 'conversionRate' as double precision) as conversion_rate,
     cast(json ->> 'averageScore' as double precision) as average_score,
     json ->> 'exitReason' as exit_reason
-from {{ raw_source('campaign_journey', 'date=*/part=*/page-*.jsonl') }}
+from {{ raw_source('campaign_journey', 'part_pages') }}

@@ -6,4 +6,4 @@ select
     json ->> 'reason' as reason,
     cast(json -> 'record' as varchar) as record,
     md5(cast(json -> 'record' as varchar)) as record_hash
-from {{ optional_json_files('slice_rejects', ['*/date=*/rejects.jsonl', '*/date=*/part=*/rejects.jsonl']) }} as rejects
+from {{ optional_json_files('slice_rejects', 'rejects') }} as rejects

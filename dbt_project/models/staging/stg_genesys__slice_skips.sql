@@ -5,4 +5,4 @@ select
     coalesce(json ->> 'part', '') as part,
     json ->> 'reason' as reason,
     {{ utc_timestamp("json ->> 'skipped_at'") }} as skipped_at
-from {{ optional_json_files('slice_skips', ['_skips/*/date=*/*.json']) }} as skips
+from {{ optional_json_files('slice_skips', 'skips') }} as skips

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .errors import GenesysEltError
+from ..errors import GenesysEltError
 
 Call = Callable[..., dict]
 MAX_PAGES = 100_000

@@ -13,9 +13,9 @@ from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from .auth import TokenProvider
-from .errors import ApiError, AuthError, NotFound, RateLimited, TransientError
-from .ratelimit import RateBudget
-from .settings import ClientCredentials, Settings
+from ..errors import ApiError, AuthError, NotFound, RateLimited, TransientError
+from .rate_budget import RateBudget
+from ..settings import ClientCredentials, Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,6 @@ CONV_JOBS = "/api/v2/analytics/conversations/details/jobs"
 JOURNEY_QUERIES = "/api/v2/analytics/journeys/queries"
 EC = "/api/v2/externalcontacts"
 
-# The streams a slice can hold. Declared here, beside their endpoints, so that the warehouse DAG can
-# name them without importing the extraction code.
-STREAMS = ("campaigns", "campaign_journey", "scorecards", "conversations", "external_contacts",
-           "journey_events", "journey_sessions")
-
-
 @dataclass(frozen=True)
 class Endpoint:
     method: str

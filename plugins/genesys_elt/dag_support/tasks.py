@@ -1,17 +1,17 @@
 """What the DAGs' tasks do, as plain functions of a day: Airflow-free, so pytest reaches them
-directly. The DAG files only say what runs when."""
+directly. The DAG files only say what runs when; which slice days a run covers comes from the
+stream registry."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
-from .errors import NotYetAvailable
-from .streams import Extractor
+from ..errors import NotYetAvailable
+from ..extract.extractor import Extractor
+from ..streams import stream
 
 log = logging.getLogger(__name__)
-SCORECARD_LAG_DAYS = 2  # outcomes backfill for 48 h: day D's run pulls D-2
-TRAILING_DAYS = 2  # conversations change after the day (late wrap-up codes): re-pull this many earlier days
 
 
 def slice_day(data_interval_start: datetime) -> date:
@@ -25,12 +25,17 @@ def _extractor() -> Extractor:
     return Extractor.from_settings(GenesysCloudHook().settings())
 
 
-def extract(stream: str, day: date) -> list[dict]:
-    manifests = _extractor().run(stream, day)
-    for m in manifests:
-        log.info("%s %s%s: %s records, %s rejected, %s requests", stream, day,
-                 f" ({m['part']})" if m.get("part") else "", m["records"], m["rejected"], m.get("requests"))
-    return [{k: m.get(k) for k in ("stream", "date", "part", "records", "rejected")} for m in manifests]
+def extract(name: str, run_day: date) -> list[dict]:
+    """Every slice the daily run for ``run_day`` lands of one stream: D, D-2 for scorecards, the
+    trailing days for conversations (as the registry says)."""
+    extractor = _extractor()
+    summaries = []
+    for day in stream(name).slice_days(run_day):
+        for m in extractor.run(name, day):
+            log.info("%s %s%s: %s records, %s rejected, %s requests", name, day,
+                     f" ({m['part']})" if m.get("part") else "", m["records"], m["rejected"], m.get("requests"))
+            summaries.append({k: m.get(k) for k in ("stream", "date", "part", "records", "rejected")})
+    return summaries
 
 
 def campaign_ids() -> list[str]:
@@ -40,14 +45,6 @@ def campaign_ids() -> list[str]:
 def campaign_journey(day: date, campaign_id: str) -> dict | None:
     manifest = _extractor().campaign_journey(day, campaign_id)
     return {k: manifest[k] for k in ("records", "rejected")} if manifest else None
-
-
-def scorecard_day(day: date) -> date:
-    return day - timedelta(days=SCORECARD_LAG_DAYS)
-
-
-def trailing_days(day: date) -> list[date]:
-    return [day - timedelta(days=n) for n in range(TRAILING_DAYS, -1, -1)]
 
 
 def conversations_available(day: date) -> bool:

@@ -7,7 +7,7 @@ import os
 
 from airflow.sdk import BaseHook
 
-from .settings import Settings, from_connection
+from ..settings import Settings, from_connection
 
 
 class GenesysCloudHook(BaseHook):

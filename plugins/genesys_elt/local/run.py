@@ -1,119 +1,29 @@
 """``genesys-elt run`` (what ``make run`` calls): the whole pipeline on this machine, as an operator
 would run it. Starts the sandbox (unless a real org is configured), an Airflow of its own with a
 real scheduler, backfills the extract DAGs over the last N days, runs the warehouse DAG, stops
-everything it started, writes the report and prints a summary."""
+everything it started and writes the report."""
 
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
 import time
-from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .errors import ConfigError, GenesysEltError
-from .landing import read_manifest
-from .local_airflow import (
-    EXTRACT_DAGS,
-    WAREHOUSE_DAG,
-    LocalAirflow,
-    free_port,
-    fresh_postgres_database,
-    postgres_available,
-)
-from .settings import CONN_ENV, data_dir_from_env
+from ..errors import ConfigError, GenesysEltError
+from ..landing.reader import read_manifest
+from ..readers.report import write_report
+from ..settings import data_dir_from_env, real_org_configured, warehouse_from_env
+from ..streams import STREAMS, WAREHOUSE_DAG, extract_dags
+from ..warehouse.postgres import fresh_postgres_database, postgres_available
+from .airflow_instance import LocalAirflow
+from .sandbox import SANDBOX_PII_KEY, Target, sandbox_connection, sandbox_options, start_sandbox
 
-SANDBOX = str(Path(sys.executable).with_name("genesys-sandbox"))
-SANDBOX_PII_KEY = "sandbox-demo-pseudonymization-key"  # only ever used against the simulated org
-ORG_FLAGS = ("--seed", "--customers", "--days", "--end-date", "--activity-scale")  # what shapes the org
-STREAMS_OF = {
-    "genesys_predictive_engagement": ("campaigns", "scorecards"),
-    "genesys_conversations": ("conversations", "external_contacts"),
-    "genesys_journey": ("journey_events", "journey_sessions"),
-}
+EXTRACT_DAGS = tuple(extract_dags())
 
 
 def say(message: str) -> None:
     print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-@dataclass
-class Target:
-    """Where the data comes from: the sandbox (with its process) or a real org from the environment."""
-    connection: dict | None
-    sandbox: subprocess.Popen | None = None
-    end_date: date | None = None
-
-    @property
-    def is_sandbox(self) -> bool:
-        return self.sandbox is not None
-
-    def stop(self) -> None:
-        if self.sandbox is not None:
-            self.sandbox.terminate()
-            try:
-                self.sandbox.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.sandbox.kill()
-
-
-def real_org_configured(env) -> bool:
-    return bool(env.get(CONN_ENV)) or all(env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET",
-                                                                "GENESYS_REGION"))
-
-
-def sandbox_options(args: list[str], days: int) -> tuple[list[str], date, str]:
-    """The sandbox's command-line options: the operator's, plus an org long enough for the range
-    (two trailing days for conversations, two for scorecards) and a clock frozen on the morning
-    after the last day, so that a second run sees the same org."""
-    given = dict(zip(args[::2], args[1::2])) if all(a.startswith("--") for a in args[::2]) else None
-    if given is None or len(args) % 2:
-        raise ConfigError(f"SANDBOX_ARGS must be '--option value' pairs, got {' '.join(args)!r}")
-    end = date.fromisoformat(given["--end-date"]) if "--end-date" in given else \
-        datetime.now(timezone.utc).date() - timedelta(days=1)
-    options = dict(given)
-    options.setdefault("--end-date", end.isoformat())
-    options.setdefault("--days", str(days + 4))
-    # A demo-sized org, and a limit that lets a week load in minutes (a real org's default is
-    # 300 requests per minute per client).
-    options.setdefault("--customers", "500")
-    options.setdefault("--rate-limit-per-minute", "3000")
-    options.setdefault("--now", datetime.combine(end + timedelta(days=1), dtime(6), timezone.utc).isoformat())
-    return [part for pair in options.items() for part in pair], end, options["--days"]
-
-
-def sandbox_connection(url: str, options: list[str]) -> dict:
-    """The genesys_cloud connection for the sandbox started with ``options``: its default client,
-    its rate limit, and a short wait before re-checking an archived campaign."""
-    limit = int(dict(zip(options[::2], options[1::2]))["--rate-limit-per-minute"])
-    return {"conn_type": "http", "host": url, "login": "sandbox", "password": "sandbox-secret",
-            "extra": {"archived_retry_delay_seconds": 2, "rate_limit_per_minute": limit}}
-
-
-def start_sandbox(options: list[str], data_dir: Path) -> tuple[subprocess.Popen, str]:
-    org_options = [p for flag, value in zip(options[::2], options[1::2]) if flag in ORG_FLAGS for p in (flag, value)]
-    truth = data_dir / "sandbox-truth.json"
-    written = subprocess.run([SANDBOX, "truth", *org_options, "--out", str(truth)], capture_output=True, text=True)
-    if written.returncode != 0:
-        raise GenesysEltError(f"genesys-sandbox truth failed: {written.stderr.strip().splitlines()[-1:]}")
-    port = free_port()
-    log = open(data_dir / "sandbox.log", "w")
-    process = subprocess.Popen([SANDBOX, "serve", "--port", str(port), *options], stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 120  # generating a large org takes a while
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise GenesysEltError(f"the sandbox exited ({process.returncode}); see {data_dir / 'sandbox.log'}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise GenesysEltError("the sandbox did not start listening within 120 s")
 
 
 def progress_printer(data_dir: Path):
@@ -129,8 +39,8 @@ def progress_printer(data_dir: Path):
                 reported.add(key)
                 day = date.fromisoformat(run["logical_date"][:10]) if run.get("logical_date") else None
                 landed = []
-                for stream in STREAMS_OF.get(dag_id, ()):
-                    manifest = read_manifest(data_dir, stream, day - timedelta(days=2) if stream == "scorecards" else day) if day else None
+                for stream in extract_dags().get(dag_id, ()):
+                    manifest = read_manifest(data_dir, stream, STREAMS[stream].slice_days(day)[-1]) if day else None
                     if manifest:
                         landed.append(f"{stream} {manifest['records']}")
                 say(f"{dag_id} {day} {run['state']}" + (f": {', '.join(landed)} records" if landed else ""))
@@ -169,7 +79,10 @@ def run_pipeline(days: int, sandbox_args: list[str], env) -> dict:
     finally:
         target.stop()
     say(f"pipeline done in {time.monotonic() - started:.0f} s")
-    return {"data_dir": data_dir, "sandbox": target.is_sandbox, "first": first, "last": target.end_date}
+    warehouse = warehouse_from_env({**env, "GENESYS_ELT_DATA_DIR": str(data_dir)}).duckdb_path
+    report = write_report(warehouse, data_dir / "report.html")
+    return {"data_dir": data_dir, "warehouse": warehouse, "report": report, "sandbox": target.is_sandbox,
+            "first": first, "last": target.end_date}
 
 
 def run_on_airflow(airflow: LocalAirflow, first: date, last: date, worker_slots: int = 2) -> None:

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .dag_defaults import API_POOL, WAREHOUSE_POOL
-from .errors import GenesysEltError
+from ..dag_support.defaults import API_POOL, WAREHOUSE_POOL
+from ..errors import GenesysEltError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-EXTRACT_DAGS = ("genesys_predictive_engagement", "genesys_conversations", "genesys_journey")
-WAREHOUSE_DAG = "genesys_warehouse"
 FINISHED = {"success", "failed"}
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
 class AirflowError(GenesysEltError):
@@ -34,40 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def postgres_available(timeout: float = 2.0) -> bool:
-    try:
-        with socket.create_connection((POSTGRES["host"], POSTGRES["port"]), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def fresh_postgres_database(name: str, byte_order: bool = False) -> str:
-    """A new, empty database on the local PostgreSQL: the scheduler, the API server and the DAG
-    processor write concurrently, which SQLite cannot take. ``byte_order`` gives it the C collation
-    (text sorts by byte, as in DuckDB), which a warehouse database wants."""
-    collation = " template template0 lc_collate 'C' lc_ctype 'C'" if byte_order else ""
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{collation}')
-    return f"postgresql+psycopg2://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
-
-
-def drop_postgres_database(name: str) -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin(*statements: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
-    conn.autocommit = True  # CREATE and DROP DATABASE cannot run inside a transaction
-    try:
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-    finally:
-        conn.close()
 
 
 @dataclass

@@ -10,10 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import GenesysEltError
-from .settings import data_dir_from_env
+from ..errors import GenesysEltError
+from ..landing.layout import dbt_vars
+from ..settings import WarehouseSettings, warehouse_from_env
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_scorecard_performance",
                "fact_scorecard_score_distribution", "dim_customer", "fact_conversation", "customer_timeline",
                "customer_last_context", "load_audit", "rejected_records")
@@ -29,25 +30,14 @@ class WarehouseError(GenesysEltError):
     pass
 
 
-def warehouse_path(env=os.environ) -> Path:
-    explicit = env.get("GENESYS_ELT_WAREHOUSE")
-    return Path(explicit).resolve() if explicit else data_dir_from_env(env) / "warehouse.duckdb"
-
-
-def dbt_env(env=os.environ) -> dict[str, str]:
-    """The variables the dbt profile and sources read, with paths made absolute: dbt may run from
-    any working directory."""
-    return {**env, "GENESYS_ELT_DATA_DIR": str(data_dir_from_env(env)),
-            "GENESYS_ELT_WAREHOUSE": str(warehouse_path(env))}
-
-
 def run_dbt(*args: str, env=os.environ) -> str:
     """Runs one dbt command against the project in a child process, so that DuckDB's file lock is
     released when it returns; returns what it printed, or raises with dbt's own account of what failed."""
-    warehouse_path(env).parent.mkdir(parents=True, exist_ok=True)
-    command = [_dbt_executable(), *args, "--project-dir", str(PROJECT_DIR),
+    settings = warehouse_from_env(env)
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [_dbt_executable(), *args, "--vars", json.dumps(dbt_vars()), "--project-dir", str(PROJECT_DIR),
                "--profiles-dir", str(PROJECT_DIR)]
-    done = subprocess.run(command, env=dbt_env(env), cwd=PROJECT_DIR, capture_output=True, text=True)
+    done = subprocess.run(command, env=settings.dbt_env(env), cwd=PROJECT_DIR, capture_output=True, text=True)
     if done.returncode != 0:
         raise WarehouseError(f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{_failures(done.stdout)}")
     return done.stdout
@@ -74,42 +64,33 @@ def _dbt_executable() -> str:
     return found
 
 
-def target(env=os.environ) -> str:
-    return env.get("GENESYS_ELT_DBT_TARGET", "duckdb")
-
-
-def postgres_dsn(env=os.environ) -> dict[str, str]:
-    """The PostgreSQL warehouse named by the same variables as the dbt profile's postgres target."""
-    return {"host": env.get("GENESYS_ELT_PG_HOST", "127.0.0.1"), "port": env.get("GENESYS_ELT_PG_PORT", "5432"),
-            "user": env.get("GENESYS_ELT_PG_USER", "postgres"), "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
-            "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse")}
-
-
 def load_raw(env=os.environ):
     """On a server warehouse, mirrors the landed slices into its genesys_raw tables first; DuckDB
     reads the files in place and needs nothing."""
-    if target(env) != "postgres":
+    settings = warehouse_from_env(env)
+    if settings.target != "postgres":
         return None
     import psycopg2
 
-    from . import raw_tables
+    from . import raw_sync
 
     try:
-        conn = psycopg2.connect(**postgres_dsn(env))
+        conn = psycopg2.connect(**settings.postgres)
     except psycopg2.OperationalError as exc:
         raise WarehouseError(f"cannot reach the PostgreSQL warehouse: {str(exc).strip().splitlines()[0]}") from None
     try:
-        return raw_tables.sync(data_dir_from_env(env), conn)
-    except raw_tables.RawSyncError as exc:
+        return raw_sync.sync(settings.data_dir, conn)
+    except raw_sync.RawSyncError as exc:
         raise WarehouseError(str(exc)) from None
     finally:
         conn.close()
 
 
-def build(full_refresh: bool = False, env=os.environ) -> None:
-    """Models, snapshots and every test, in dependency order."""
+def build(full_refresh: bool = False, env=os.environ) -> WarehouseSettings:
+    """Models, snapshots and every test, in dependency order; returns where it built."""
     load_raw(env)
     run_dbt("build", *(["--full-refresh"] if full_refresh else []), env=env)
+    return warehouse_from_env(env)
 
 
 def _failures(log: str) -> str:

@@ -1,6 +1,7 @@
-"""Raw staging: one slice (stream x UTC day, optionally x part) lands as page files, a rejects file
-and a manifest in a temporary directory, renamed into place only when complete. A re-run replaces
-the slice whole; a crash leaves the previous complete slice as it was."""
+"""Landing a slice: one slice (stream x UTC day, optionally x part) is validated and pseudonymized
+record by record, written as page files, a rejects file and a manifest in a temporary directory,
+and renamed into place only when complete. A re-run replaces the slice whole; a crash leaves the
+previous complete slice as it was. A slice that cannot be taken is recorded as a skip."""
 
 from __future__ import annotations
 
@@ -17,19 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .models import rejection_reason
-from .privacy import Pseudonymizer
-from .scrub import scrub
+from ..streams import stream as registered
+from .layout import LOCK_PREFIX, MANIFEST, OLD_PREFIX, REJECTS, TMP_PREFIX, page_name, skip_path, slice_dir
+from .pii_rules import scrub
+from .pseudonymize import Pseudonymizer
 
 log = logging.getLogger(__name__)
-RAW = Path("raw") / "genesys"
-MANIFEST = "_manifest.json"
 STALE_TMP_SECONDS = 6 * 3600
-
-
-def slice_dir(data_dir: Path, stream: str, day: date, part: str | None = None) -> Path:
-    path = data_dir / RAW / stream / f"date={day.isoformat()}"
-    return path / f"part={part}" if part else path
 
 
 @dataclass
@@ -47,9 +42,10 @@ class SliceWriter:
     def __init__(self, data_dir: Path, stream: str, day: date, pseudonymizer: Pseudonymizer,
                  run_id: str | None = None, part: str | None = None):
         self.stream, self.day, self.part = stream, day, part
+        self.rules = registered(stream)  # its payload model and PII rules
         self.final = slice_dir(data_dir, stream, day, part)
         self.run_id = run_id or uuid.uuid4().hex[:12]
-        self.tmp = self.final.parent / f".tmp-{self.final.name}-{self.run_id}"
+        self.tmp = self.final.parent / f"{TMP_PREFIX}{self.final.name}-{self.run_id}"
         self.p = pseudonymizer
         self.stats = SliceStats()
         self._rejects = None
@@ -71,12 +67,12 @@ class SliceWriter:
     def write_page(self, records: list) -> None:
         """Validates, pseudonymizes and writes one page; invalid records go to the rejects file."""
         self.stats.pages += 1
-        name = f"page-{self.stats.pages:05d}.jsonl"
+        name = page_name(self.stats.pages)
         lines = []
         for record in records:
             self.stats.received += 1
-            reason = rejection_reason(self.stream, record)
-            clean = scrub(self.stream, self.p, record)
+            reason = self.rules.rejection_reason(record)
+            clean = scrub(self.rules.scrub, self.p, record)
             if reason:
                 self.reject(clean, reason, already_scrubbed=True)
                 continue
@@ -86,8 +82,8 @@ class SliceWriter:
 
     def reject(self, record: object, reason: str, already_scrubbed: bool = False) -> None:
         if self._rejects is None:
-            self._rejects = open(self.tmp / "rejects.jsonl", "w", encoding="utf-8")
-        clean = record if already_scrubbed else scrub(self.stream, self.p, record)
+            self._rejects = open(self.tmp / REJECTS, "w", encoding="utf-8")
+        clean = record if already_scrubbed else scrub(self.rules.scrub, self.p, record)
         self._rejects.write(json.dumps({"stream": self.stream, "date": self.day.isoformat(), "part": self.part,
                                         "reason": reason, "record": clean}, sort_keys=True) + "\n")
         self.stats.rejected += 1
@@ -104,8 +100,8 @@ class SliceWriter:
         if self._rejects:
             self._rejects.close()
             self._rejects = None
-            data = (self.tmp / "rejects.jsonl").read_bytes()
-            self.stats.files["rejects.jsonl"] = hashlib.sha256(data).hexdigest()
+            data = (self.tmp / REJECTS).read_bytes()
+            self.stats.files[REJECTS] = hashlib.sha256(data).hexdigest()
         manifest = {
             "stream": self.stream, "date": self.day.isoformat(), "part": self.part, "run_id": self.run_id,
             "extracted_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -115,7 +111,7 @@ class SliceWriter:
         self._write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=1))
         _fsync_dir(self.tmp)
         with _slice_lock(self.final):
-            old = self.final.parent / f".old-{self.final.name}-{self.run_id}"
+            old = self.final.parent / f"{OLD_PREFIX}{self.final.name}-{self.run_id}"
             if self.final.exists():
                 os.rename(self.final, old)
             os.rename(self.tmp, self.final)  # the one moment the new slice becomes visible
@@ -130,7 +126,7 @@ class SliceWriter:
 @contextmanager
 def _slice_lock(final: Path):
     """Serializes the swap of one slice between concurrent runs (processes included)."""
-    lock_path = final.parent / f".lock-{final.name}"
+    lock_path = final.parent / f"{LOCK_PREFIX}{final.name}"
     with open(lock_path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -142,14 +138,14 @@ def _slice_lock(final: Path):
 def _recover(final: Path) -> None:
     """A crash between the two renames leaves the previous slice under .old-*: put it back. A killed
     run leaves a .tmp-* directory: removed once old enough that no live run can own it."""
-    olds = sorted(final.parent.glob(f".old-{final.name}-*"), key=lambda p: p.stat().st_mtime)
+    olds = sorted(final.parent.glob(f"{OLD_PREFIX}{final.name}-*"), key=lambda p: p.stat().st_mtime)
     if not final.exists() and olds:
         os.rename(olds[-1], final)
         olds = olds[:-1]
     for stale in olds:
         shutil.rmtree(stale, ignore_errors=True)
     cutoff = time.time() - STALE_TMP_SECONDS
-    for tmp in final.parent.glob(f".tmp-{final.name}-*"):
+    for tmp in final.parent.glob(f"{TMP_PREFIX}{final.name}-*"):
         if tmp.stat().st_mtime < cutoff:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -162,16 +158,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
-    path = slice_dir(data_dir, stream, day, part) / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def read_records(data_dir: Path, stream: str, day: date, part: str | None = None):
-    """The landed records of a complete slice (all parts when ``part`` is None and parts exist)."""
-    base = slice_dir(data_dir, stream, day, part)
-    pattern = "part=*/page-*.jsonl" if part is None and any(base.glob("part=*")) else "page-*.jsonl"
-    for page in sorted(base.glob(pattern)):
-        with open(page, encoding="utf-8") as fh:
-            for line in fh:
-                yield json.loads(line)
+def record_skip(data_dir: Path, stream: str, day: date, part: str, reason: str, skipped_at: datetime) -> Path:
+    """Notes that a part of a slice could not be taken, and why; its previous slice stays."""
+    path = skip_path(data_dir, stream, day, part)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"stream": stream, "date": day.isoformat(), "part": part, "reason": reason,
+                                "skipped_at": skipped_at.isoformat()}))
+    log.warning("skipped %s %s part %s: %s", stream, day, part, reason)
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .privacy import Pseudonymizer
+from .pseudonymize import Pseudonymizer
 
 ADDRESS_FIELDS = ("ani", "dnis", "addressFrom", "addressTo", "addressSelf", "addressOther", "remote",
                   "callbackNumbers")
@@ -119,24 +119,14 @@ def nothing(p: Pseudonymizer, record: dict) -> dict:
     return record
 
 
-SCRUBBERS: dict[str, Callable[[Pseudonymizer, dict], dict]] = {
-    "conversations": conversation,
-    "external_contacts": external_contact,
-    "journey_events": journey_event,
-    "journey_sessions": journey_session,
-    "campaigns": nothing,
-    "campaign_journey": nothing,
-    "scorecards": nothing,
-}
-
-
-def scrub(stream: str, p: Pseudonymizer, record: object) -> object:
-    """A pseudonymized deep copy of one record. A stray string could be anything: it becomes a token."""
+def scrub(rule: Callable[[Pseudonymizer, dict], dict], p: Pseudonymizer, record: object) -> object:
+    """A pseudonymized deep copy of one record under its stream's rule. A stray string could be
+    anything: it becomes a token."""
     if isinstance(record, str):
         return p.text(record)
     if not isinstance(record, dict):
         return record
-    return SCRUBBERS[stream](p, _copied(record))
+    return rule(p, _copied(record))
 
 
 def _copied(value: object) -> object:

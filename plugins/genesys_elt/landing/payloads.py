@@ -163,21 +163,10 @@ class JourneySession(Payload):
     externalContact: EntityRef | None = None
 
 
-MODELS: dict[str, type[Payload]] = {
-    "campaigns": Campaign,
-    "campaign_journey": CampaignStep,
-    "scorecards": ScorecardPerformance,
-    "conversations": Conversation,
-    "external_contacts": ExternalContact,
-    "journey_events": JourneyEvent,
-    "journey_sessions": JourneySession,
-}
-
-
-def rejection_reason(stream: str, record: object) -> str | None:
+def rejection_reason(model: type[Payload], record: object) -> str | None:
     """None when the record is valid; otherwise a one-line reason naming the fields at fault."""
     try:
-        MODELS[stream].model_validate(record)
+        model.model_validate(record)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in e['loc']) or '<record>'}: {e['msg']}" for e in exc.errors()[:5]]
         return "; ".join(problems)

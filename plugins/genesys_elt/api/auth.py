@@ -9,8 +9,8 @@ import time
 
 import requests
 
-from .errors import AuthError, TransientError, WriteScopeRefused
-from .settings import ClientCredentials
+from ..errors import AuthError, TransientError, WriteScopeRefused
+from ..settings import ClientCredentials
 
 log = logging.getLogger(__name__)
 REFRESH_MARGIN_SECONDS = 120

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import GenesysEltError
-from .privacy import Pseudonymizer
+from ..errors import GenesysEltError
+from ..landing.pseudonymize import Pseudonymizer
 
 
 class CustomerNotFound(GenesysEltError):
@@ -29,7 +29,8 @@ def resolve_customer_key(con, *, external_id=None, phone=None, email=None, custo
             node = f"crm:{external_id}"
         elif phone or email:
             if pseudonymizer is None:
-                raise GenesysEltError("looking up a phone or email needs GENESYS_ELT_PII_KEY")
+                raise GenesysEltError("looking up a phone or email needs the pseudonymization key "
+                                      "(GENESYS_ELT_PII_KEY or the connection's pii_key)")
             node = f"phone:{pseudonymizer.phone(phone)}" if phone else f"email:{pseudonymizer.email(email)}"
         else:
             raise GenesysEltError("give one of --external-id, --phone, --email, --customer-key")

@@ -18,19 +18,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .landing import MANIFEST, RAW
-from .streams import STREAMS
+from ..landing.layout import MANIFEST, PAGE_GLOB, REJECTS, SliceKey, landed_slices, skip_files
+from ..streams import STREAM_NAMES
 
 SCHEMA = "genesys_raw"
-SKIPS = "_skips"
-REJECTS = "rejects.jsonl"
-
-
-@dataclass(frozen=True)
-class SliceKey:
-    stream: str
-    date: str
-    part: str  # '' when the stream is not split into parts
 
 
 @dataclass
@@ -56,28 +47,9 @@ def _json_lines(path: Path):
     return (canonical_json(line, path) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
-def landed_slices(data_dir: Path) -> dict[SliceKey, Path]:
-    """Every published slice directory (temporary and replaced ones are hidden by their dot)."""
-    root = data_dir / RAW
-    slices = {}
-    for manifest in root.glob(f"*/date=*/{MANIFEST}"):
-        slices[_key(manifest.parent)] = manifest.parent
-    for manifest in root.glob(f"*/date=*/part=*/{MANIFEST}"):
-        slices[_key(manifest.parent)] = manifest.parent
-    return {key: path for key, path in slices.items() if key.stream in STREAMS}
-
-
-def _key(directory: Path) -> SliceKey:
-    if directory.name.startswith("part="):
-        part, day_dir = directory.name.removeprefix("part="), directory.parent
-    else:
-        part, day_dir = "", directory
-    return SliceKey(day_dir.parent.name, day_dir.name.removeprefix("date="), part)
-
-
 def create_tables(cur) -> None:
     cur.execute(f"create schema if not exists {SCHEMA}")
-    for stream in STREAMS:
+    for stream in STREAM_NAMES:
         cur.execute(f"create table if not exists {SCHEMA}.{stream} "
                     "(json json not null, filename text not null, date date not null, part text)")
     for table in ("slice_manifests", "slice_rejects", "slice_skips"):
@@ -89,7 +61,7 @@ def create_tables(cur) -> None:
 def sync(data_dir: Path, conn) -> SyncStats:
     """Mirrors the landing area into ``genesys_raw``, in one transaction on ``conn`` (DB-API)."""
     stats = SyncStats()
-    on_disk = landed_slices(data_dir)
+    on_disk = landed_slices(data_dir, STREAM_NAMES)
     try:
         with conn.cursor() as cur:
             create_tables(cur)
@@ -124,7 +96,7 @@ def _delete_slice(cur, key: SliceKey) -> None:
 
 def _load_slice(cur, key: SliceKey, directory: Path, manifest: str) -> int:
     part = key.part or None
-    pages = ([line, str(page), key.date, part] for page in sorted(directory.glob("page-*.jsonl"))
+    pages = ([line, str(page), key.date, part] for page in sorted(directory.glob(PAGE_GLOB))
              for line in _json_lines(page))
     rows = _copy(cur, f"{SCHEMA}.{key.stream}", ("json", "filename", "date", "part"), pages)
     slice_row = [key.stream, key.date, part]
@@ -140,10 +112,9 @@ def _load_slice(cur, key: SliceKey, directory: Path, manifest: str) -> int:
 def _sync_skips(cur, data_dir: Path) -> int:
     """Skip records are few and small: replaced as a whole on every sync."""
     cur.execute(f"delete from {SCHEMA}.slice_skips")
-    files = sorted((data_dir / RAW / SKIPS).glob("*/date=*/*.json"))
     return _copy(cur, f"{SCHEMA}.slice_skips", ("stream", "date", "part", "json", "filename"),
-                 ([f.parent.parent.name, f.parent.name.removeprefix("date="), f.stem,
-                   canonical_json(f.read_text(encoding="utf-8"), f), str(f)] for f in files))
+                 ([stream, day, part, canonical_json(f.read_text(encoding="utf-8"), f), str(f)]
+                  for stream, day, part, f in skip_files(data_dir)))
 
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows) -> int:

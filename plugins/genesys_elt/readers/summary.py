@@ -1,5 +1,6 @@
 """What ``make run`` prints at the end: rows per mart, one campaign's funnel, one customer's
-timeline, identity resolution against the sandbox's truth, and where the report is."""
+timeline, identity resolution against the sandbox's truth, and where the report is. It only
+reads; the report is written before it by whoever ran the pipeline."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from ..warehouse.dbt import MART_TABLES
 from .identity_quality import score_against_truth
-from .warehouse import MART_TABLES, warehouse_path
 
 
 def mart_counts(con) -> dict[str, int]:
@@ -47,12 +48,9 @@ def busiest_customer_timeline(con, limit: int = 12) -> tuple[str, int, list[tupl
 
 
 def print_summary(outcome: dict) -> None:
+    """``outcome``: data_dir, warehouse, report, first, last, sandbox (what ``local.run`` returns)."""
     data_dir: Path = outcome["data_dir"]
-    path = warehouse_path({"GENESYS_ELT_DATA_DIR": str(data_dir)})
-    report_path = data_dir / "report.html"
-    from .report import write_report
-
-    write_report(path, report_path)
+    path: Path = outcome["warehouse"]
     with duckdb.connect(str(path), read_only=True) as con:
         print(f"\nWarehouse {path} ({outcome['first']} .. {outcome['last']})")
         for table, rows in mart_counts(con).items():
@@ -74,4 +72,4 @@ def print_summary(outcome: dict) -> None:
             print(f"\nIdentity resolution against the sandbox truth ({landed.records:,} records): "
                   f"pairwise precision {landed.precision:.4f}, recall {landed.recall:.4f} "
                   f"(recall {everything.recall:.4f} counting links through records outside the loaded range)")
-    print(f"\nReport: {report_path}")
+    print(f"\nReport: {outcome['report']}")

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from .catalogue import AsyncQuery
 from .client import ApiClient
-from .errors import JobFailed
+from ..errors import JobFailed
 
 log = logging.getLogger(__name__)
 MIN_POLL_SECONDS = 1.0

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import Asset, CronDataIntervalTimetable
 
+from ..streams import stream
+
 # A daily data interval [D 00:00, D+1 00:00) UTC; the run starts once D has ended.
 DAILY = CronDataIntervalTimetable("@daily", timezone="UTC")
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -28,6 +30,6 @@ DEFAULT_ARGS = {
 }
 
 
-def raw_asset(stream: str) -> Asset:
+def raw_asset(name: str) -> Asset:
     """Emitted when a stream's slice lands; the warehouse DAG is scheduled on these."""
-    return Asset(name=f"genesys_raw_{stream}", uri=f"file:///genesys/raw/{stream}")
+    return Asset(name=stream(name).asset_name, uri=f"file:///genesys/raw/{name}")

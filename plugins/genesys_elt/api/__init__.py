@@ -1,0 +1,7 @@
+"""The API client: everything that talks to Genesys Cloud. OAuth tokens (``auth``), the shared
+rate budget (``rate_budget``), retries and the HTTP session (``client``), the endpoint catalogue
+declared as data (``catalogue``), one paginator per paging style (``paging``) and asynchronous
+queries (``async_queries``).
+
+It may import ``genesys_elt.errors`` and ``genesys_elt.settings`` only. It knows nothing of
+slices, streams or the warehouse: it returns pages of JSON."""

@@ -1,0 +1,82 @@
+"""Where slices live on disk: the one place that spells the landing area's layout. The writer,
+the reader, the server-warehouse raw sync and (through ``dbt_vars``) the dbt sources take their
+paths from here.
+
+    raw/genesys/<stream>/date=YYYY-MM-DD/[part=<id>/]page-00001.jsonl, rejects.jsonl, _manifest.json
+    raw/genesys/_skips/<stream>/date=YYYY-MM-DD/<part>.json
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+RAW = Path("raw") / "genesys"
+MANIFEST = "_manifest.json"
+REJECTS = "rejects.jsonl"
+SKIPS = "_skips"
+PAGE_GLOB = "page-*.jsonl"
+# Temporary and replaced slices start with a dot, so no glob above ever sees them.
+TMP_PREFIX, OLD_PREFIX, LOCK_PREFIX = ".tmp-", ".old-", ".lock-"
+
+
+def page_name(number: int) -> str:
+    return f"page-{number:05d}.jsonl"
+
+
+def slice_dir(data_dir: Path, stream: str, day: date, part: str | None = None) -> Path:
+    path = data_dir / RAW / stream / f"date={day.isoformat()}"
+    return path / f"part={part}" if part else path
+
+
+def manifest_path(data_dir: Path, stream: str, day: date, part: str | None = None) -> Path:
+    return slice_dir(data_dir, stream, day, part) / MANIFEST
+
+
+def skip_path(data_dir: Path, stream: str, day: date, part: str) -> Path:
+    return data_dir / RAW / SKIPS / stream / f"date={day.isoformat()}" / f"{part}.json"
+
+
+@dataclass(frozen=True)
+class SliceKey:
+    stream: str
+    date: str
+    part: str  # '' when the stream is not split into parts
+
+
+def landed_slices(data_dir: Path, streams: tuple[str, ...]) -> dict[SliceKey, Path]:
+    """Every published slice directory of ``streams``."""
+    root = data_dir / RAW
+    slices = {}
+    for pattern in (f"*/date=*/{MANIFEST}", f"*/date=*/part=*/{MANIFEST}"):
+        for manifest in root.glob(pattern):
+            slices[_key(manifest.parent)] = manifest.parent
+    return {key: path for key, path in slices.items() if key.stream in streams}
+
+
+def _key(directory: Path) -> SliceKey:
+    if directory.name.startswith("part="):
+        part, day_dir = directory.name.removeprefix("part="), directory.parent
+    else:
+        part, day_dir = "", directory
+    return SliceKey(day_dir.parent.name, day_dir.name.removeprefix("date="), part)
+
+
+def skip_files(data_dir: Path) -> list[tuple[str, str, str, Path]]:
+    """(stream, day, part, file) of every recorded skip."""
+    return [(f.parent.parent.name, f.parent.name.removeprefix("date="), f.stem, f)
+            for f in sorted((data_dir / RAW / SKIPS).glob("*/date=*/*.json"))]
+
+
+def dbt_vars() -> dict:
+    """The layout as the dbt project's sources read it (the ``genesys_landing`` var), relative to
+    the data directory that dbt takes from ``GENESYS_ELT_DATA_DIR``."""
+    return {"genesys_landing": {
+        "root": RAW.as_posix(),
+        "pages": f"date=*/{PAGE_GLOB}",
+        "part_pages": f"date=*/part=*/{PAGE_GLOB}",
+        "manifests": [f"*/date=*/{MANIFEST}", f"*/date=*/part=*/{MANIFEST}"],
+        "rejects": [f"*/date=*/{REJECTS}", f"*/date=*/part=*/{REJECTS}"],
+        "skips": [f"{SKIPS}/*/date=*/*.json"],
+    }}
