@@ -78,8 +78,8 @@ def test_funnel_counts_equal_the_truth_for_every_campaign_day(loaded):
 
 def test_every_scorecard_model_version_is_kept_with_its_metrics(loaded):
     truth = loaded["truth"]["scorecards"]
-    rows = query(loaded, "select scorecard_id, model_version, cast(metric_date as varchar), precision_score, "
-                         "recall_score, f1_score, actual_conversion_rate from snapshots.scorecard_model_versions")
+    rows = query(loaded, "select scorecard_id, model_version, cast(metric_date as varchar), precision, "
+                         "recall, f1_score, actual_conversion_rate from snapshots.scorecard_model_versions")
     kept = {(s, v) for s, v, *_ in rows}
     expected = set()
     for scorecard_id, scorecard in truth.items():

@@ -3,8 +3,8 @@
 -- Ordering: web clocks and telephony clocks disagree by a few minutes, so a call that carries a
 -- web session's correlation id is placed after that session's events when they appear to follow
 -- the call by no more than the tolerance (the customer browsed, then called).
--- Handoff: a chat or message that ends and a call from the same customer that starts within the
--- handoff gap are one journey; the call row names the kind of handoff and where it came from.
+-- Handoff (int_conversation_handoffs): the call row of a chat-to-call journey names the kind of
+-- handoff and where it came from.
 
 with touchpoints as (
     select * from {{ ref('int_timeline_touchpoints') }}
@@ -32,31 +32,6 @@ ordered as (
         on correlated_web.customer_key = touchpoints.customer_key
         and correlated_web.correlation_id = touchpoints.correlation_id
         and touchpoints.source_type = 'conversation'
-),
-
-conversation_order as (
-    select
-        source_id,
-        channel,
-        occurred_at,
-        lag(channel) over (partition by customer_key order by occurred_at, source_id) as previous_channel,
-        lag(ended_at) over (partition by customer_key order by occurred_at, source_id) as previous_ended_at,
-        lag(source_id) over (partition by customer_key order by occurred_at, source_id) as previous_conversation_id
-    from touchpoints
-    where source_type = 'conversation'
-),
-
-handoffs as (
-    select
-        source_id,
-        previous_channel || '_to_' || channel as handoff_type,
-        previous_conversation_id as handoff_from_conversation_id
-    from conversation_order
-    where channel in ('voice', 'callback')
-        and previous_channel in ('chat', 'webmessaging', 'sms', 'whatsapp', 'line', 'twitter', 'facebook', 'message')
-        and previous_ended_at is not null
-        and occurred_at >= previous_ended_at
-        and occurred_at <= {{ add_seconds('previous_ended_at', var('handoff_gap_seconds')) }}
 )
 
 select
@@ -85,5 +60,5 @@ select
     handoffs.handoff_type,
     handoffs.handoff_from_conversation_id
 from ordered
-left join handoffs
-    on handoffs.source_id = ordered.source_id and ordered.source_type = 'conversation'
+left join {{ ref('int_conversation_handoffs') }} as handoffs
+    on handoffs.conversation_id = ordered.source_id and ordered.source_type = 'conversation'

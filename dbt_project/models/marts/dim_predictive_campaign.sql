@@ -1,13 +1,4 @@
 -- One row per Predictive Engagement campaign, with its status as last seen.
-
-with ranked as (
-    select
-        *,
-        row_number() over (partition by campaign_id order by slice_date desc) as recency,
-        min(slice_date) over (partition by campaign_id) as first_seen_date
-    from {{ ref('stg_genesys__campaigns') }}
-)
-
 select
     campaign_id,
     campaign_name,
@@ -16,6 +7,5 @@ select
     created_at,
     modified_at,
     first_seen_date,
-    slice_date as last_seen_date
-from ranked
-where recency = 1
+    last_seen_date
+from {{ ref('int_campaign_latest') }}

@@ -1,57 +1,7 @@
--- One row per conversation. Only the customer-facing participant and the agents count; IVR, ACD,
--- bots and other system participants are dropped. Duration runs from start to the end of the last
--- wrap-up; a conversation still in progress is flagged and has no duration.
+-- One row per conversation with the customer it resolved to.
 
-with segments as (
-    select * from {{ ref('int_conversation_segments') }}
-    where purpose in ('customer', 'external', 'agent')
-),
-
-customer as (
-    select
-        conversation_id,
-        min(media_type) as media_type,
-        min(message_type) as message_type,
-        min(external_contact_id) as external_contact_id,
-        min(correlation_id) as correlation_id,
-        min(journey_session_id) as journey_session_id
-    from segments
-    where purpose in ('customer', 'external')
-    group by conversation_id
-),
-
-agent_segments as (
-    select
-        *,
-        row_number() over (partition by conversation_id order by segment_start desc, segment_end desc) as latest
-    from segments
-    where purpose = 'agent'
-),
-
-last_agent as (
-    select conversation_id, user_id as agent_id, queue_id as last_queue_id
-    from agent_segments where latest = 1
-),
-
-wrap_ups as (
-    select
-        conversation_id,
-        wrap_up_code,
-        segment_end,
-        -- two wrap-ups can end at the same instant: the code breaks the tie, so rebuilds agree
-        row_number() over (partition by conversation_id order by segment_end desc, wrap_up_code) as latest
-    from segments
-    where segment_type = 'wrapup'
-),
-
-conversations as (
-    select distinct
-        slice_date, conversation_id, conversation_start, conversation_end, originating_direction, division_ids
-    from {{ ref('int_conversation_segments') }}
-),
-
-contacts as (
-    select contact_id, canonical_contact_id from {{ ref('stg_genesys__external_contacts') }}
+with conversations as (
+    select * from {{ ref('int_conversations') }}
 ),
 
 keys as (
@@ -63,28 +13,20 @@ keys as (
 select
     conversations.conversation_id,
     keys.customer_key,
-    {{ conversation_channel('customer.media_type', 'customer.message_type') }} as channel,
-    customer.media_type,
-    conversations.originating_direction as direction,
-    conversations.conversation_start as started_at,
-    conversations.conversation_end as ended_at,
-    case when conversations.conversation_end is not null then
-        cast({{ seconds_between('conversations.conversation_start',
-                                'greatest(conversations.conversation_end, coalesce(wrap_ups.segment_end, conversations.conversation_end))') }}
-             as integer)
-    end as duration_seconds,
-    last_agent.last_queue_id,
-    last_agent.agent_id,
-    wrap_ups.wrap_up_code,
+    conversations.channel,
+    conversations.media_type,
+    conversations.direction,
+    conversations.started_at,
+    conversations.ended_at,
+    conversations.duration_seconds,
+    conversations.last_queue_id,
+    conversations.agent_id,
+    conversations.wrap_up_code,
     conversations.division_ids,
-    conversations.conversation_end is null as is_in_progress,
-    coalesce(contacts.canonical_contact_id, customer.external_contact_id) as external_contact_id,
-    customer.correlation_id,
-    customer.journey_session_id,
+    conversations.is_in_progress,
+    conversations.external_contact_id,
+    conversations.correlation_id,
+    conversations.journey_session_id,
     conversations.slice_date
 from conversations
-left join customer on customer.conversation_id = conversations.conversation_id
-left join last_agent on last_agent.conversation_id = conversations.conversation_id
-left join wrap_ups on wrap_ups.conversation_id = conversations.conversation_id and wrap_ups.latest = 1
-left join contacts on contacts.contact_id = customer.external_contact_id
 left join keys on keys.conversation_id = conversations.conversation_id

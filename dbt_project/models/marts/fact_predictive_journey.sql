@@ -7,8 +7,8 @@
     )
 }}
 -- One row per campaign, day and funnel step, with the campaign's scorecard metrics for that day
--- joined at build time. Scorecard outcomes settle 48 hours after the day: until then the row is
--- pending_backfill and is rebuilt when the settled scorecard slice lands. Incremental by day: a day
+-- joined at build time. Scorecard outcomes settle var('scorecard_settle_hours') after the day: until
+-- then the row is pending_backfill and is rebuilt when the settled scorecard slice lands. Incremental by day: a day
 -- is rebuilt only when its funnel slices or its scorecard slice changed.
 
 with day_checksums as (
@@ -22,19 +22,13 @@ with day_checksums as (
 
 days as (
     select * from day_checksums
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as built
-        where built.journey_date = day_checksums.journey_date
-            and built.source_checksum = day_checksums.source_checksum
-    )
-    {% endif %}
+    {{ changed_days_only('day_checksums', 'journey_date', 'source_checksum') }}
 ),
 
 steps as (
     select steps.*, days.source_checksum
     from {{ ref('stg_genesys__campaign_journey') }} as steps
-    join days on days.journey_date = steps.slice_date
+    join days on days.journey_date = steps.journey_date
 ),
 
 scorecards as (
@@ -42,7 +36,7 @@ scorecards as (
 )
 
 select
-    steps.slice_date as journey_date,
+    steps.journey_date,
     steps.campaign_id,
     steps.scorecard_id,
     steps.step_id,
@@ -52,15 +46,15 @@ select
     steps.conversion_rate,
     steps.average_score,
     steps.exit_reason,
-    scorecards.precision_score as precision,
-    scorecards.recall_score as recall,
+    scorecards.precision,
+    scorecards.recall,
     scorecards.f1_score,
     scorecards.actual_conversion_rate,
     scorecards.model_version,
-    scorecards.retrained_at as retraining_timestamp,
+    scorecards.retraining_timestamp,
     {{ scorecard_pending('scorecards.metric_date', 'scorecards.pending_backfill') }} as pending_backfill,
     steps.source_checksum
 from steps
 left join scorecards
     on scorecards.scorecard_id = steps.scorecard_id
-    and scorecards.metric_date = steps.slice_date
+    and scorecards.metric_date = steps.journey_date

@@ -13,9 +13,9 @@ with pages as (
 select
     date as slice_date,
     json ->> 'conversationId' as conversation_id,
-    {{ utc_timestamp("json ->> 'conversationStart'") }} as conversation_start,
-    {{ utc_timestamp("json ->> 'conversationEnd'") }} as conversation_end,
-    json ->> 'originatingDirection' as originating_direction,
+    {{ utc_timestamp("json ->> 'conversationStart'") }} as started_at,
+    {{ utc_timestamp("json ->> 'conversationEnd'") }} as ended_at,
+    json ->> 'originatingDirection' as direction,
     cast(json -> 'divisionIds' as varchar) as division_ids,
     json -> 'participants' as participants
 from pages

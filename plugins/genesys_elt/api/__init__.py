@@ -3,5 +3,6 @@ rate budget (``rate_budget``), retries and the HTTP session (``client``), the en
 declared as data (``catalogue``), one paginator per paging style (``paging``) and asynchronous
 queries (``async_queries``).
 
-It may import ``genesys_elt.errors`` and ``genesys_elt.settings`` only. It knows nothing of
-slices, streams or the warehouse: it returns pages of JSON."""
+It may import ``genesys_elt.errors`` and ``genesys_elt.settings`` only; it must not import the
+stream registry or any other subpackage. It knows nothing of slices, streams or the warehouse: it
+returns pages of JSON."""

@@ -17,6 +17,9 @@ MANIFEST = "_manifest.json"
 REJECTS = "rejects.jsonl"
 SKIPS = "_skips"
 PAGE_GLOB = "page-*.jsonl"
+DAY_GLOB = "date=*"
+PART_GLOB = "part=*"
+SLICE_GLOBS = (f"*/{DAY_GLOB}", f"*/{DAY_GLOB}/{PART_GLOB}")  # under RAW: slices without and with parts
 # Temporary and replaced slices start with a dot, so no glob above ever sees them.
 TMP_PREFIX, OLD_PREFIX, LOCK_PREFIX = ".tmp-", ".old-", ".lock-"
 
@@ -49,8 +52,8 @@ def landed_slices(data_dir: Path, streams: tuple[str, ...]) -> dict[SliceKey, Pa
     """Every published slice directory of ``streams``."""
     root = data_dir / RAW
     slices = {}
-    for pattern in (f"*/date=*/{MANIFEST}", f"*/date=*/part=*/{MANIFEST}"):
-        for manifest in root.glob(pattern):
+    for pattern in SLICE_GLOBS:
+        for manifest in root.glob(f"{pattern}/{MANIFEST}"):
             slices[_key(manifest.parent)] = manifest.parent
     return {key: path for key, path in slices.items() if key.stream in streams}
 
@@ -66,7 +69,7 @@ def _key(directory: Path) -> SliceKey:
 def skip_files(data_dir: Path) -> list[tuple[str, str, str, Path]]:
     """(stream, day, part, file) of every recorded skip."""
     return [(f.parent.parent.name, f.parent.name.removeprefix("date="), f.stem, f)
-            for f in sorted((data_dir / RAW / SKIPS).glob("*/date=*/*.json"))]
+            for f in sorted((data_dir / RAW / SKIPS).glob(f"*/{DAY_GLOB}/*.json"))]
 
 
 def dbt_vars() -> dict:
@@ -74,9 +77,9 @@ def dbt_vars() -> dict:
     the data directory that dbt takes from ``GENESYS_ELT_DATA_DIR``."""
     return {"genesys_landing": {
         "root": RAW.as_posix(),
-        "pages": f"date=*/{PAGE_GLOB}",
-        "part_pages": f"date=*/part=*/{PAGE_GLOB}",
-        "manifests": [f"*/date=*/{MANIFEST}", f"*/date=*/part=*/{MANIFEST}"],
-        "rejects": [f"*/date=*/{REJECTS}", f"*/date=*/part=*/{REJECTS}"],
-        "skips": [f"{SKIPS}/*/date=*/*.json"],
+        "pages": f"{DAY_GLOB}/{PAGE_GLOB}",
+        "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
+        "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
+        "rejects": [f"{pattern}/{REJECTS}" for pattern in SLICE_GLOBS],
+        "skips": [f"{SKIPS}/*/{DAY_GLOB}/*.json"],
     }}

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import NotYetAvailable
-from .layout import PAGE_GLOB, manifest_path, slice_dir
+from .layout import PAGE_GLOB, PART_GLOB, manifest_path, slice_dir
 
 
 def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
@@ -19,7 +19,7 @@ def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = Non
 def read_records(data_dir: Path, stream: str, day: date, part: str | None = None):
     """The landed records of a complete slice (all parts when ``part`` is None and parts exist)."""
     base = slice_dir(data_dir, stream, day, part)
-    pattern = f"part=*/{PAGE_GLOB}" if part is None and any(base.glob("part=*")) else PAGE_GLOB
+    pattern = f"{PART_GLOB}/{PAGE_GLOB}" if part is None and any(base.glob(PART_GLOB)) else PAGE_GLOB
     for page in sorted(base.glob(pattern)):
         with open(page, encoding="utf-8") as fh:
             for line in fh:

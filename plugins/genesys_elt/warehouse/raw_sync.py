@@ -1,6 +1,6 @@
 """Raw slices as tables, for a server warehouse that cannot read the landing files in place.
 
-DuckDB reads ``raw/genesys`` directly; PostgreSQL (or any warehouse reached through a database
+DuckDB reads the landing area directly; PostgreSQL (or any warehouse reached through a database
 connection) gets the same relations as tables in the ``genesys_raw`` schema, with the columns the
 DuckDB sources expose: ``json``, ``filename``, ``date`` and ``part``. A sync mirrors the landing
 area: a slice whose manifest changed is replaced whole, a slice that disappeared is deleted, and the

@@ -9,16 +9,15 @@
 -- Conversations flattened to one row per participant session segment. The costly step of the
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
-with slices as (
+with conversation_days as (
     select slice_date, slice_checksum
-    from {{ ref('int_slice_checksums') }} as checksums
+    from {{ ref('int_slice_checksums') }}
     where stream = 'conversations'
-    {% if is_incremental() %}
-        and not exists (
-            select 1 from {{ this }} as built
-            where built.slice_date = checksums.slice_date and built.slice_checksum = checksums.slice_checksum
-        )
-    {% endif %}
+),
+
+slices as (
+    select * from conversation_days
+    {{ changed_days_only('conversation_days', 'slice_date', 'slice_checksum') }}
 ),
 
 conversations as (
@@ -46,9 +45,9 @@ select
     slice_date,
     slice_checksum,
     conversation_id,
-    conversation_start,
-    conversation_end,
-    originating_direction,
+    started_at,
+    ended_at,
+    direction,
     division_ids,
     participant ->> 'participantId' as participant_id,
     participant ->> 'purpose' as purpose,

@@ -49,22 +49,23 @@ sessions as (
 
 conversations as (
     select
-        customer_key,
+        keys.customer_key,
         'conversation' as source_type,
-        conversation_id as source_id,
-        started_at as occurred_at,
-        ended_at,
-        channel,
+        conversations.conversation_id as source_id,
+        conversations.started_at as occurred_at,
+        conversations.ended_at,
+        conversations.channel,
         'conversation' as event_type,
-        conversation_id,
-        journey_session_id as session_id,
-        last_queue_id as queue_id,
-        agent_id,
-        wrap_up_code,
-        duration_seconds,
-        correlation_id,
+        conversations.conversation_id,
+        conversations.journey_session_id as session_id,
+        conversations.last_queue_id as queue_id,
+        conversations.agent_id,
+        conversations.wrap_up_code,
+        conversations.duration_seconds,
+        conversations.correlation_id,
         cast(null as varchar) as page_url
-    from {{ ref('fact_conversation') }}
+    from {{ ref('int_conversations') }} as conversations
+    left join keys on keys.node = 'conversation:' || conversations.conversation_id
 )
 
 select * from web_events
