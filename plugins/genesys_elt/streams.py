@@ -9,13 +9,12 @@ them into a slice (``genesys_elt.extract``)."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
 from .errors import ConfigError
-from .landing import payloads, pii_rules
-from .landing.pseudonymize import Pseudonymizer
 
 SEED = "seed"  # the Predictive Engagement and journey analytics contracts of the source documents
 PLATFORM = "platform"  # the Genesys Cloud Platform API v2
@@ -33,14 +32,24 @@ class Source:
 class Stream:
     name: str
     dag_id: str
-    model: type[payloads.Payload]
-    scrub: Callable[[Pseudonymizer, dict], dict]
+    payload: str  # its pydantic model in genesys_elt.landing.payloads
+    pii_rule: str  # where PII sits in its records: a function in genesys_elt.landing.pii_rules
     sources: tuple[Source, ...]
     lag_days: int = 0  # day D's run lands day D - lag_days ...
     trailing_days: int = 0  # ... and re-lands this many days before it (records change after the fact)
     settle_hours: int | None = None  # a slice taken sooner after its day's end is pending_backfill
     parts: str | None = None  # what a slice is split by (one part per campaign), if anything
     needs: tuple[str, ...] = ()  # streams whose slice of the same day it reads
+
+    # Resolved on use: the DAG files import this registry at parse time, where building every payload
+    # model would cost more than the DAG itself.
+    @property
+    def model(self) -> type:
+        return getattr(importlib.import_module("genesys_elt.landing.payloads"), self.payload)
+
+    @property
+    def scrub(self) -> Callable:
+        return getattr(importlib.import_module("genesys_elt.landing.pii_rules"), self.pii_rule)
 
     @property
     def asset_name(self) -> str:
@@ -54,7 +63,7 @@ class Stream:
 
     def rejection_reason(self, record: object) -> str | None:
         """None when the record passes the stream's payload model; else the reason it is refused."""
-        return payloads.rejection_reason(self.model, record)
+        return importlib.import_module("genesys_elt.landing.payloads").rejection_reason(self.model, record)
 
     def source(self, kind: str | None = None) -> Source:
         if kind is None:
@@ -71,23 +80,23 @@ JOURNEY_DAG = "genesys_journey"
 WAREHOUSE_DAG = "genesys_warehouse"
 
 REGISTRY: tuple[Stream, ...] = (
-    Stream("campaigns", PREDICTIVE_ENGAGEMENT_DAG, payloads.Campaign, pii_rules.nothing,
+    Stream("campaigns", PREDICTIVE_ENGAGEMENT_DAG, "Campaign", "nothing",
            (Source(SEED, ("campaigns",), "campaigns"),)),
-    Stream("campaign_journey", PREDICTIVE_ENGAGEMENT_DAG, payloads.CampaignStep, pii_rules.nothing,
+    Stream("campaign_journey", PREDICTIVE_ENGAGEMENT_DAG, "CampaignStep", "nothing",
            (Source(SEED, ("campaigns", "campaign", "campaign_journey"), "campaign_journey", "campaign_ids"),),
            parts="campaign"),
     # Outcomes keep arriving for 48 h after the day, so day D's run pulls D-2.
-    Stream("scorecards", PREDICTIVE_ENGAGEMENT_DAG, payloads.ScorecardPerformance, pii_rules.nothing,
+    Stream("scorecards", PREDICTIVE_ENGAGEMENT_DAG, "ScorecardPerformance", "nothing",
            (Source(SEED, ("scorecards", "scorecard_analytics"), "scorecards"),), lag_days=2, settle_hours=48),
     # Wrap-up codes arrive late: the two days before D are pulled again.
-    Stream("conversations", CONVERSATIONS_DAG, payloads.Conversation, pii_rules.conversation,
+    Stream("conversations", CONVERSATIONS_DAG, "Conversation", "conversation",
            (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),), trailing_days=2),
-    Stream("external_contacts", CONVERSATIONS_DAG, payloads.ExternalContact, pii_rules.external_contact,
+    Stream("external_contacts", CONVERSATIONS_DAG, "ExternalContact", "external_contact",
            (Source(PLATFORM, ("external_contact",), "external_contacts"),), trailing_days=2,
            needs=("conversations",)),
-    Stream("journey_events", JOURNEY_DAG, payloads.JourneyEvent, pii_rules.journey_event,
+    Stream("journey_events", JOURNEY_DAG, "JourneyEvent", "journey_event",
            (Source(SEED, ("journey_events",), "journey_events"),)),
-    Stream("journey_sessions", JOURNEY_DAG, payloads.JourneySession, pii_rules.journey_session,
+    Stream("journey_sessions", JOURNEY_DAG, "JourneySession", "journey_session",
            (Source(PLATFORM, ("journey_sessions", "journey_session"), "journey_sessions"),),
            needs=("external_contacts", "journey_events")),
 )

@@ -5,6 +5,6 @@ pseudonymization (``pseudonymize``), the atomic slice writer and skip notes (``w
 slice reader (``reader``).
 
 It may import ``genesys_elt.errors`` and the stream registry (``genesys_elt.streams``), which
-declares each stream's model and PII rules. It must not import ``api``, ``extract``,
+names each stream's model and PII rule. It must not import ``api``, ``extract``,
 ``warehouse``, ``dag_support``, ``readers`` or ``local``: what lands on disk does not depend on
 how it was fetched or what reads it later."""

@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import phonenumbers
-
 TOKEN_PREFIX = "pii_"
 
 
@@ -18,6 +16,10 @@ def normalize_email(raw: str) -> str:
 
 def normalize_phone(raw: str, region: str = "US") -> str | None:
     """E.164 for anything phonenumbers can parse (``tel:`` URIs included); None otherwise."""
+    # Imported on first use: the DAG files import the stream registry, which names these rules, at
+    # parse time, and phonenumbers' metadata costs more than a whole DAG file should.
+    import phonenumbers
+
     text = raw.strip()
     if text.lower().startswith("tel:"):
         text = text[4:]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..streams import stream as registered
 from .layout import LOCK_PREFIX, MANIFEST, OLD_PREFIX, REJECTS, TMP_PREFIX, page_name, skip_path, slice_dir
+from .payloads import rejection_reason
 from .pii_rules import scrub
 from .pseudonymize import Pseudonymizer
 
@@ -42,7 +43,8 @@ class SliceWriter:
     def __init__(self, data_dir: Path, stream: str, day: date, pseudonymizer: Pseudonymizer,
                  run_id: str | None = None, part: str | None = None):
         self.stream, self.day, self.part = stream, day, part
-        self.rules = registered(stream)  # its payload model and PII rules
+        rules = registered(stream)
+        self.model, self.pii_rule = rules.model, rules.scrub
         self.final = slice_dir(data_dir, stream, day, part)
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self.tmp = self.final.parent / f"{TMP_PREFIX}{self.final.name}-{self.run_id}"
@@ -71,8 +73,8 @@ class SliceWriter:
         lines = []
         for record in records:
             self.stats.received += 1
-            reason = self.rules.rejection_reason(record)
-            clean = scrub(self.rules.scrub, self.p, record)
+            reason = rejection_reason(self.model, record)
+            clean = scrub(self.pii_rule, self.p, record)
             if reason:
                 self.reject(clean, reason, already_scrubbed=True)
                 continue
@@ -83,7 +85,7 @@ class SliceWriter:
     def reject(self, record: object, reason: str, already_scrubbed: bool = False) -> None:
         if self._rejects is None:
             self._rejects = open(self.tmp / REJECTS, "w", encoding="utf-8")
-        clean = record if already_scrubbed else scrub(self.rules.scrub, self.p, record)
+        clean = record if already_scrubbed else scrub(self.pii_rule, self.p, record)
         self._rejects.write(json.dumps({"stream": self.stream, "date": self.day.isoformat(), "part": self.part,
                                         "reason": reason, "record": clean}, sort_keys=True) + "\n")
         self.stats.rejected += 1
