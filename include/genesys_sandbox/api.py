@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
+from .action_maps import METRICS as ACTION_MAP_METRICS, action_map_body, day_metrics_visible
 from .identities import new_id
 from .jobs import JobBoard
 from .org import Org
@@ -48,16 +49,20 @@ class Route:
     name: str
     scope: str | None
     handler: Callable[["Api", Request], tuple[int, object]]
+    origin: str = "real"  # "seed": only the seed contract has it; "platform": only the real API does
 
 
 ROUTES: list[Route] = []
+# What each --api-profile leaves out: a real org answers 404 on the seed contract's paths, a
+# seed-era sandbox knows nothing of the Platform paths added for Predictive Engagement.
+PROFILES = {"full": set(), "platform": {"seed"}, "seed": {"platform"}}
 
 
-def route(method: str, path: str, name: str, scope: str | None):
+def route(method: str, path: str, name: str, scope: str | None, origin: str = "real"):
     pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
 
     def register(fn):
-        ROUTES.append(Route(method, pattern, name, scope, fn))
+        ROUTES.append(Route(method, pattern, name, scope, fn, origin))
         return fn
     return register
 
@@ -71,8 +76,12 @@ def scope_allows(granted: tuple[str, ...], required: str | None) -> bool:
 
 class Api:
     def __init__(self, org: Org, clock: Callable[[], datetime], jobs: JobBoard, tokens: PageTokens,
-                 availability_lag: timedelta, bad_record_rate: float = 0.0, overlapping_pages: bool = False):
+                 availability_lag: timedelta, bad_record_rate: float = 0.0, overlapping_pages: bool = False,
+                 api_profile: str = "full"):
+        if api_profile not in PROFILES:
+            raise ValueError(f"api profile must be one of {', '.join(PROFILES)}, got {api_profile!r}")
         self.org = org
+        self.left_out = PROFILES[api_profile]
         self.overlapping_pages = overlapping_pages
         self.bad_record_rate = bad_record_rate
         self.damaged_ids: set[str] = set()  # every record id served broken at least once
@@ -87,7 +96,7 @@ class Api:
 
     def resolve(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for r in ROUTES:
-            if r.method == method:
+            if r.method == method and r.origin not in self.left_out:
                 m = r.pattern.match(path)
                 if m:
                     return r, m.groupdict()
@@ -187,7 +196,7 @@ class Api:
 PE = "/api/v2/predictive-engagement"
 
 
-@route("GET", PE + "/campaigns", "campaigns", "predictive-engagement:view")
+@route("GET", PE + "/campaigns", "campaigns", "predictive-engagement:view", "seed")
 def list_campaigns(api: Api, req: Request):
     now = api.clock()
     items = [campaign_body(c, now) for c in api.org.campaigns if c.created <= now]
@@ -201,12 +210,12 @@ def _campaign(api: Api, campaign_id: str):
     return campaign
 
 
-@route("GET", PE + "/campaigns/{id}", "campaign", "predictive-engagement:view")
+@route("GET", PE + "/campaigns/{id}", "campaign", "predictive-engagement:view", "seed")
 def get_campaign(api: Api, req: Request):
     return 200, campaign_body(_campaign(api, req.params["id"]), api.clock())
 
 
-@route("GET", PE + "/campaigns/{id}/analytics", "campaign_journey", "predictive-engagement:analytics:view")
+@route("GET", PE + "/campaigns/{id}/analytics", "campaign_journey", "predictive-engagement:analytics:view", "seed")
 def campaign_analytics(api: Api, req: Request):
     campaign = _campaign(api, req.params["id"])
     now = api.clock()
@@ -251,7 +260,7 @@ def campaign_analytics(api: Api, req: Request):
     return 200, body
 
 
-@route("GET", PE + "/scorecards", "scorecards", "predictive-engagement:view")
+@route("GET", PE + "/scorecards", "scorecards", "predictive-engagement:view", "seed")
 def list_scorecards(api: Api, req: Request):
     now = api.clock()
     items = [scorecard_body(s, now) for s in api.org.scorecards if s.created <= now]
@@ -265,12 +274,12 @@ def _scorecard(api: Api, scorecard_id: str):
     return scorecard
 
 
-@route("GET", PE + "/scorecards/{id}", "scorecard", "predictive-engagement:view")
+@route("GET", PE + "/scorecards/{id}", "scorecard", "predictive-engagement:view", "seed")
 def get_scorecard(api: Api, req: Request):
     return 200, scorecard_body(_scorecard(api, req.params["id"]), api.clock())
 
 
-@route("GET", PE + "/scorecards/{id}/analytics", "scorecards_analytics", "predictive-engagement:analytics:view")
+@route("GET", PE + "/scorecards/{id}/analytics", "scorecards_analytics", "predictive-engagement:analytics:view", "seed")
 def scorecard_analytics(api: Api, req: Request):
     scorecard = _scorecard(api, req.params["id"])
     if req.query.get("metric", "performance") != "performance":
@@ -449,13 +458,67 @@ def session_events(api: Api, req: Request):
     return 200, _after_page(api, req, f"events:{sid}", events, f"/api/v2/journey/sessions/{sid}/events", {})
 
 
+# -------------------------------------------------------------------- action maps (Platform API)
+AM = "/api/v2/journey/actionmaps"
+AGGREGATES = "/api/v2/analytics/journeys/aggregates/query"
+ACTION_MAP_GROUPS = ("journeyActionMapId", "journeyActionMapVersion")
+
+
+@route("GET", AM, "action_maps", "journey:readonly", "platform")
+def list_action_maps(api: Api, req: Request):
+    now = api.clock()
+    items = [action_map_body(m, now) for m in api.org.action_maps if m.created <= now]
+    return 200, api._page_numbered(req, items, AM)
+
+
+@route("GET", AM + "/{id}", "action_map", "journey:readonly", "platform")
+def get_action_map(api: Api, req: Request):
+    action_map = api.org.action_map_by_id.get(req.params["id"])
+    if action_map is None or action_map.created > api.clock():
+        raise ApiError(404, "not.found", f"action map {req.params['id']} not found")
+    return 200, action_map_body(action_map, api.clock())
+
+
+@route("POST", AGGREGATES, "journey_aggregates", "analytics:readonly", "platform")
+def journey_aggregates(api: Api, req: Request):
+    """Web action metrics per UTC day, grouped by action map and version (a
+    ``JourneyAggregateQueryResponse``); only the grouping and granularity the pipeline asks for."""
+    body = req.body if isinstance(req.body, dict) else {}
+    start, end = (parse_iso(t) for t in api._interval(body.get("interval")))
+    if body.get("granularity") != "P1D" or start.time() != datetime.min.time() or end.time() != datetime.min.time():
+        raise ApiError(400, "bad.request", "the sandbox serves granularity P1D over whole UTC days")
+    if (end - start).days > 31:
+        raise ApiError(400, "bad.request", "the interval spans at most 31 days")
+    if not set(body.get("groupBy") or []) <= set(ACTION_MAP_GROUPS):
+        raise ApiError(400, "bad.request", f"groupBy supports {', '.join(ACTION_MAP_GROUPS)}")
+    metrics = body.get("metrics") or list(ACTION_MAP_METRICS)
+    unknown = [m for m in metrics if m not in ACTION_MAP_METRICS]
+    if unknown:
+        raise ApiError(400, "bad.request", f"unknown metrics {unknown}")
+    now, results = api.clock(), []
+    for action_map in api.org.action_maps:
+        by_version: dict[int, list[dict]] = {}
+        day = start.date()
+        while day < end.date():
+            counts = day_metrics_visible(action_map, day, now)
+            if counts:
+                by_version.setdefault(action_map.version_at(day_start(day)), []).append({
+                    "interval": f"{iso(day_start(day))}/{iso(day_start(day + timedelta(days=1)))}",
+                    "metrics": [{"metric": m, "stats": {"count": counts[m]}} for m in metrics]})
+            day += timedelta(days=1)
+        for version, data in sorted(by_version.items()):
+            results.append({"group": {"journeyActionMapId": action_map.id, "journeyActionMapVersion": str(version)},
+                            "data": data})
+    return 200, {"results": results}
+
+
 # -------------------------------------------------------------------- journey query (seed contract)
 JQ = "/api/v2/analytics/journeys/queries"
 JOURNEY_STATES = {"QUEUED": "running", "PENDING": "running", "FULFILLED": "completed",
                   "FAILED": "failed", "EXPIRED": "expired"}
 
 
-@route("POST", JQ, "journey_query_submit", "journey:readonly")
+@route("POST", JQ, "journey_query_submit", "journey:readonly", "seed")
 def submit_journey_query(api: Api, req: Request):
     body = req.body if isinstance(req.body, dict) else {}
     time_range = body.get("timeRange")
@@ -471,7 +534,7 @@ def submit_journey_query(api: Api, req: Request):
     return 202, {"id": job.id, "state": JOURNEY_STATES[api.jobs.state(job)], "selfUri": f"{JQ}/{job.id}"}
 
 
-@route("GET", JQ + "/{jobId}", "journey_query_status", "journey:readonly")
+@route("GET", JQ + "/{jobId}", "journey_query_status", "journey:readonly", "seed")
 def journey_query_status(api: Api, req: Request):
     job = _job(api, req, "journey")
     status = api.jobs.status_body(job)
@@ -482,7 +545,7 @@ def journey_query_status(api: Api, req: Request):
     return 200, body
 
 
-@route("GET", JQ + "/{jobId}/results", "journey_query_results", "journey:readonly")
+@route("GET", JQ + "/{jobId}/results", "journey_query_results", "journey:readonly", "seed")
 def journey_query_results(api: Api, req: Request):
     job = _job(api, req, "journey")
     state = JOURNEY_STATES[api.jobs.state(job)]

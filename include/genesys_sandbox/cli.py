@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--job-ttl-seconds", type=float, default=3600.0)
     serve.add_argument("--job-failure-rate", type=_share, default=0.0)
     serve.add_argument("--availability-lag-minutes", type=int, default=90)
+    serve.add_argument("--api-profile", choices=("full", "seed", "platform"), default="full",
+                       help="full: the seed contract's paths and the Platform API's; platform: only what a real "
+                            "org serves (seed-only paths answer 404); seed: without the Platform paths for "
+                            "Predictive Engagement")
     serve.add_argument("--verbose", action="store_true")
     truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
     _org_args(truth)
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"fault_kinds": args.fault_kinds} if args.fault_kinds else {}), token_ttl_seconds=args.token_ttl_seconds,
         clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
         job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,
-        availability_lag_minutes=args.availability_lag_minutes,
+        availability_lag_minutes=args.availability_lag_minutes, api_profile=args.api_profile,
     )
     try:
         sandbox = Sandbox(config)

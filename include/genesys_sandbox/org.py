@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from .action_maps import ActionMap, make_action_maps, truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
 from .identities import Contact, Household, Person, make_people
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
@@ -39,9 +40,11 @@ class Org:
     activity: Activity
     campaigns: list[Campaign]
     scorecards: list[Scorecard]
+    action_maps: list[ActionMap] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.campaign_by_id = {c.id: c for c in self.campaigns}
+        self.action_map_by_id = {m.id: m for m in self.action_maps}
         self.scorecard_by_id = {s.id: s for s in self.scorecards}
         self.person_by_id = {p.pid: p for p in self.people}
         self.session_by_id = {s["id"]: s for s in self.activity.sessions}
@@ -70,7 +73,8 @@ def generate(config: OrgConfig) -> Org:
                                      config.activity_scale)
     contacts = activity_gen.make_contacts()
     activity = activity_gen.run()
-    return Org(config, people, households, contacts, activity, campaigns, scorecards)
+    action_maps = make_action_maps(config.seed, campaigns, config.first_day, config.last_day)
+    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps)
 
 
 def ground_truth(org: Org) -> dict:
@@ -147,6 +151,7 @@ def ground_truth(org: Org) -> dict:
                    "funnel": {d.isoformat(): steps for d, steps in sorted(c.funnel.items())}}
             for c in org.campaigns
         },
+        "actionMaps": action_map_truth(org.action_maps),
         "scorecards": {
             s.id: {"name": s.name, "campaignIds": s.campaign_ids,
                    "versions": [{"modelVersion": v.version, "retrainedAt": iso(v.trained_at)} for v in s.versions],

@@ -47,6 +47,7 @@ class ServerConfig:
     job_ttl_seconds: float = 3600.0
     job_failure_rate: float = 0.0
     availability_lag_minutes: int = 90
+    api_profile: str = "full"  # full: seed contract and Platform paths; platform: a real org's; seed: no new paths
 
 
 class Clock:
@@ -92,7 +93,7 @@ class Sandbox:
         org = generate(self.config.org)
         self.api = Api(org, self.clock, self.jobs, PageTokens(f"pages:{self.config.org.seed}"),
                        timedelta(minutes=self.config.availability_lag_minutes), self.config.bad_record_rate,
-                       self.config.overlapping_pages)
+                       self.config.overlapping_pages, self.config.api_profile)
         log.info("org generated in %.1fs: %d conversations, %d journey events", time.monotonic() - started,
                  len(org.conversations), len(org.activity.events))
 
