@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..errors import ConfigError
 from .paging import PAGINATORS
 
 PE = "/api/v2/predictive-engagement"
@@ -81,8 +82,15 @@ def catalogue(overrides: dict[str, str] | None = None) -> dict[str, Endpoint | A
     entries = dict(CATALOGUE)
     for name, path in (overrides or {}).items():
         entry = entries.get(name)
-        if not isinstance(entry, Endpoint):
-            raise KeyError(f"no plain endpoint named {name!r} to override")
+        if isinstance(entry, AsyncQuery):
+            raise ConfigError(f"the connection's endpoints override names {name!r}, an asynchronous query of "
+                              "several paths; override one of its plain endpoints instead, or none")
+        if entry is None:
+            plain = ", ".join(sorted(k for k, v in CATALOGUE.items() if isinstance(v, Endpoint)))
+            raise ConfigError(f"the connection's endpoints override names {name!r}, which is no endpoint; "
+                              f"choose from {plain}")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ConfigError(f"the endpoints override for {name!r} must be a path starting with /, got {path!r}")
         entries[name] = replace(entry, path=path)
     return entries
 
