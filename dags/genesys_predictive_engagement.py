@@ -24,17 +24,19 @@ with DAG(
 
         return extract("campaigns", slice_day(data_interval_start))
 
+    # The listing decides the source for the run (the seed contract's campaigns, or a real org's
+    # action maps); each funnel task is told which.
     @task
     def list_campaigns():
-        from genesys_elt.dag_support.tasks import campaign_ids
+        from genesys_elt.dag_support.tasks import campaign_parts
 
-        return campaign_ids()
+        return campaign_parts()
 
     @task(outlets=[raw_asset("campaign_journey")], max_active_tis_per_dagrun=4)
-    def campaign_journey(campaign_id: str, data_interval_start=None):
+    def campaign_journey(campaign_id: str, source: str, data_interval_start=None):
         from genesys_elt.dag_support.tasks import campaign_journey as extract_campaign, slice_day
 
-        return extract_campaign(slice_day(data_interval_start), campaign_id)
+        return extract_campaign(slice_day(data_interval_start), campaign_id, source)
 
     @task(outlets=[raw_asset("scorecards")])
     def scorecards(data_interval_start=None):
@@ -43,5 +45,5 @@ with DAG(
         return extract("scorecards", slice_day(data_interval_start))  # lands D-2, as the registry says
 
     campaigns()
-    campaign_journey.expand(campaign_id=list_campaigns())
+    campaign_journey.expand_kwargs(list_campaigns())
     scorecards()

@@ -111,5 +111,6 @@ def truth(action_maps: list[ActionMap]) -> dict:
                    "versions": [{"version": v, "since": iso(since)} for since, v in m.versions],
                    "activity": [{"since": iso(since), "isActive": status == "active"}
                                 for since, status in m.campaign.statuses],
+                   "endedAt": next((iso(since) for since, status in m.campaign.statuses if status == "archived"), None),
                    "funnel": {d.isoformat(): metrics for d, metrics in sorted(m.funnel.items())}}
             for m in action_maps}

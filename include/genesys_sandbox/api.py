@@ -495,8 +495,11 @@ def journey_aggregates(api: Api, req: Request):
     unknown = [m for m in metrics if m not in ACTION_MAP_METRICS]
     if unknown:
         raise ApiError(400, "bad.request", f"unknown metrics {unknown}")
+    wanted = _action_map_filter(body.get("filter"))
     now, results = api.clock(), []
     for action_map in api.org.action_maps:
+        if wanted is not None and action_map.id not in wanted:
+            continue
         by_version: dict[int, list[dict]] = {}
         day = start.date()
         while day < end.date():
@@ -510,6 +513,23 @@ def journey_aggregates(api: Api, req: Request):
             results.append({"group": {"journeyActionMapId": action_map.id, "journeyActionMapVersion": str(version)},
                             "data": data})
     return 200, {"results": results}
+
+
+def _action_map_filter(query_filter: object) -> set[str] | None:
+    """The action map ids a ``JourneyAggregateQueryFilter`` keeps (``journeyActionMapId`` matches
+    one value, or any of several under ``or``); None keeps every map."""
+    if query_filter is None:
+        return None
+    predicates = query_filter.get("predicates") if isinstance(query_filter, dict) else None
+    if not isinstance(predicates, list) or not predicates or (len(predicates) > 1 and query_filter.get("type") != "or"):
+        raise ApiError(400, "bad.request", "the sandbox filters on journeyActionMapId predicates (type or, or one)")
+    wanted = set()
+    for predicate in predicates:
+        if not isinstance(predicate, dict) or predicate.get("dimension") != "journeyActionMapId" \
+                or predicate.get("operator", "matches") != "matches" or not predicate.get("value"):
+            raise ApiError(400, "bad.request", "the sandbox filters on journeyActionMapId matches <id> only")
+        wanted.add(predicate["value"])
+    return wanted
 
 
 # -------------------------------------------------------------------- journey query (seed contract)

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--date", type=_day, help="the UTC day, YYYY-MM-DD")
     when.add_argument("--from", dest="first", type=_day, help="first UTC day of a range (with --to)")
     extract.add_argument("--to", dest="last", type=_day, help="last UTC day of the range, inclusive")
-    extract.add_argument("--campaign", help="campaign_journey only: just this campaign")
+    extract.add_argument("--campaign", help="campaign_journey only: just this campaign (or action map)")
     extract.add_argument("-v", "--verbose", action="store_true")
 
     warehouse = sub.add_parser("warehouse", help="build the warehouse from the landed slices (dbt build)")
@@ -124,7 +124,8 @@ def _main(argv: list[str] | None = None) -> int:
         manifests = []
         for day in args.days:
             if args.campaign:
-                manifest = extractor.campaign_journey(day, args.campaign)
+                source, _ = extractor.part_ids("campaign_journey")  # the listing decides the source
+                manifest = extractor.land_part("campaign_journey", day, args.campaign, source.kind)
                 manifests += [manifest] if manifest else []
             else:
                 manifests += extractor.run(args.stream, day)

@@ -20,7 +20,7 @@ class WriteScopeRefused(GenesysEltError):
 class ApiError(GenesysEltError):
     def __init__(self, status: int, method: str, path: str, message: str):
         super().__init__(f"{method} {path} answered {status}: {message}")
-        self.status = status
+        self.status, self.path = status, path
 
 
 class NotFound(ApiError):

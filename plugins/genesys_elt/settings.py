@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .streams import STREAMS
 
 CONN_ENV = "AIRFLOW_CONN_GENESYS_CLOUD"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -71,6 +72,7 @@ class Settings:
     endpoint_overrides: dict = field(default_factory=dict)
     poll_budget_seconds: float = 900.0
     archived_retry_delay_seconds: float = 60.0
+    sources: dict = field(default_factory=dict)  # stream -> "seed" or "platform": forced, not probed
 
     @property
     def is_sandbox(self) -> bool:
@@ -119,7 +121,22 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
         endpoint_overrides=dict(extra.get("endpoints", {})),
         poll_budget_seconds=float(extra.get("poll_budget_seconds", 900)),
         archived_retry_delay_seconds=float(extra.get("archived_retry_delay_seconds", 60)),
+        sources=_forced_sources(extra.get("sources") or {}),
     )
+
+
+def _forced_sources(sources: object) -> dict[str, str]:
+    """The connection's ``sources`` extra: which source a stream must use instead of the probe's."""
+    if not isinstance(sources, dict):
+        raise ConfigError('the connection\'s "sources" extra must map stream names to "seed" or "platform"')
+    for name, kind in sources.items():
+        if name not in STREAMS:
+            raise ConfigError(f'the connection\'s "sources" names {name!r}, which is no stream; '
+                              f"choose from {', '.join(STREAMS)}")
+        if kind not in STREAMS[name].kinds:
+            raise ConfigError(f'the connection\'s "sources" sets {name} to {kind!r}; '
+                              f"it can be {' or '.join(STREAMS[name].kinds)}")
+    return dict(sources)
 
 
 def _connection_from_env(env) -> dict | None:

@@ -23,9 +23,10 @@ PLATFORM = "platform"  # the Genesys Cloud Platform API v2
 @dataclass(frozen=True)
 class Source:
     kind: str  # SEED or PLATFORM
-    endpoints: tuple[str, ...]  # catalogue entries it calls
+    endpoints: tuple[str, ...]  # catalogue entries it calls; the first is its first call (the probe)
     extract: str  # the extractor method that lands one slice (or, for a parted stream, one part)
     list_parts: str | None = None  # for a parted stream: the extractor method that lists its parts
+    payload: str | None = None  # its records' model, when not the stream's
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,12 @@ class Stream:
     # model would cost more than the DAG itself.
     @property
     def model(self) -> type:
-        return getattr(importlib.import_module("genesys_elt.landing.payloads"), self.payload)
+        return self.model_for(None)
+
+    def model_for(self, kind: str | None) -> type:
+        """The payload model of the records the ``kind`` source lands (the stream's by default)."""
+        own = next((s.payload for s in self.sources if s.kind == kind and s.payload), None)
+        return getattr(importlib.import_module("genesys_elt.landing.payloads"), own or self.payload)
 
     @property
     def scrub(self) -> Callable:
@@ -71,7 +77,11 @@ class Stream:
         for source in self.sources:
             if source.kind == kind:
                 return source
-        raise ConfigError(f"stream {self.name} has no {kind} source")
+        raise ConfigError(f"stream {self.name} has no {kind} source (it has {', '.join(self.kinds)})")
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(source.kind for source in self.sources)
 
 
 PREDICTIVE_ENGAGEMENT_DAG = "genesys_predictive_engagement"
@@ -80,12 +90,17 @@ JOURNEY_DAG = "genesys_journey"
 WAREHOUSE_DAG = "genesys_warehouse"
 
 REGISTRY: tuple[Stream, ...] = (
+    # A real org has no campaigns: its action maps are what Predictive Engagement engages with.
     Stream("campaigns", PREDICTIVE_ENGAGEMENT_DAG, "Campaign", "nothing",
-           (Source(SEED, ("campaigns",), "campaigns"),)),
+           (Source(SEED, ("campaigns",), "campaigns"),
+            Source(PLATFORM, ("action_maps",), "action_maps", payload="ActionMap"))),
     Stream("campaign_journey", PREDICTIVE_ENGAGEMENT_DAG, "CampaignStep", "nothing",
-           (Source(SEED, ("campaigns", "campaign", "campaign_journey"), "campaign_journey", "campaign_ids"),),
+           (Source(SEED, ("campaigns", "campaign", "campaign_journey"), "campaign_journey", "campaign_ids"),
+            Source(PLATFORM, ("action_maps", "journey_aggregates"), "action_map_funnel", "action_map_ids",
+                   payload="ActionMapDay")),
            parts="campaign"),
-    # Outcomes keep arriving for 48 h after the day, so day D's run pulls D-2.
+    # Outcomes keep arriving for 48 h after the day, so day D's run pulls D-2. The real API has no
+    # model performance metrics: a real org's scorecards slices are skipped with that reason.
     Stream("scorecards", PREDICTIVE_ENGAGEMENT_DAG, "ScorecardPerformance", "nothing",
            (Source(SEED, ("scorecards", "scorecard_analytics"), "scorecards"),), lag_days=2, settle_hours=48),
     # Wrap-up codes arrive late: the two days before D are pulled again.

@@ -70,6 +70,15 @@ def test_aggregates_are_the_truths_funnels_with_each_days_version(api, shared_sa
         assert steps == sorted(steps, reverse=True)
 
 
+def test_aggregates_filter_on_one_action_map(api, shared_sandbox):
+    every = aggregates(api, *days_of(shared_sandbox))["results"]
+    one = every[0]["group"]["journeyActionMapId"]
+    predicate = {"type": "dimension", "dimension": "journeyActionMapId", "operator": "matches", "value": one}
+    body = aggregates(api, *days_of(shared_sandbox), filter={"type": "and", "predicates": [predicate]})
+    assert not conformance_errors({"filter": {"type": "and", "predicates": [predicate]}}, "JourneyAggregationQuery")
+    assert body["results"] == [c for c in every if c["group"]["journeyActionMapId"] == one]
+
+
 def test_a_deactivated_map_says_so_and_when_it_ended(api, shared_sandbox):
     org = shared_sandbox.api.org
     archived = next(m for m in org.action_maps if m.campaign.status_at(shared_sandbox.clock()) == "archived")

@@ -50,9 +50,15 @@ select
     scorecards.recall,
     scorecards.f1_score,
     scorecards.actual_conversion_rate,
-    scorecards.model_version,
+    -- An action map's own version on the Platform source; the scorecard's model on the seed contract.
+    coalesce(steps.model_version, scorecards.model_version) as model_version,
     scorecards.retraining_timestamp,
-    {{ scorecard_pending('scorecards.metric_date', 'scorecards.pending_backfill') }} as pending_backfill,
+    -- Nothing settles later on the Platform source: it has no scorecard outcomes to wait for.
+    case
+        when steps.source = 'platform' then false
+        else {{ scorecard_pending('scorecards.metric_date', 'scorecards.pending_backfill') }}
+    end as pending_backfill,
+    steps.source,
     steps.source_checksum
 from steps
 left join scorecards

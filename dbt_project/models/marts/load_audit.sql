@@ -13,7 +13,8 @@ select
     requests,
     pending_backfill,
     slice_checksum,
-    cast(null as varchar) as reason
+    cast(null as varchar) as reason,
+    source
 from {{ ref('stg_genesys__slice_manifests') }}
 union all
 select
@@ -30,7 +31,8 @@ select
     0,
     false,
     cast(null as varchar),
-    skips.reason
+    skips.reason,
+    skips.source
 from {{ ref('stg_genesys__slice_skips') }} as skips
 where not exists (
     select 1 from {{ ref('stg_genesys__slice_manifests') }} as landed

@@ -11,6 +11,7 @@ select
     cast(json ->> 'rejected' as integer) as rejected,
     cast(json ->> 'requests' as integer) as requests,
     coalesce(cast(json ->> 'pending_backfill' as boolean), false) as pending_backfill,
+    json ->> 'source' as source,
     -- The page checksums identify the slice's content: equal content, equal checksum.
     md5(cast(json -> 'files' as varchar)) as slice_checksum
 from {{ source('genesys_raw', 'slice_manifests') }}

@@ -13,6 +13,11 @@ PE = "/api/v2/predictive-engagement"
 CONV_JOBS = "/api/v2/analytics/conversations/details/jobs"
 JOURNEY_QUERIES = "/api/v2/analytics/journeys/queries"
 EC = "/api/v2/externalcontacts"
+# The web action metrics an action map's day is asked for (the journey aggregates query).
+ACTION_MAP_METRICS = ["nWebActionsQualified", "nWebActionsOffered", "nWebActionsStarted", "nWebActionsEngaged",
+                      "nWebActionsAccepted", "nJourneyOutcomesAchieved", "nWebActionsFrequencyCapReached",
+                      "nWebActionsIgnored", "nWebActionsAbandoned", "nWebActionsErrored", "nWebActionsRejected",
+                      "nJourneyOutcomesAttributed"]
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -52,6 +57,12 @@ CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
     "scorecard_analytics": Endpoint(
         "GET", f"{PE}/scorecards/{{scorecard_id}}/analytics", "single", None,
         {"dateFrom": "{day_start}", "dateTo": "{day_end}", "metric": "performance"}),
+    "action_maps": Endpoint("GET", "/api/v2/journey/actionmaps", "next_uri", "entities", {"pageSize": 100}),
+    "journey_aggregates": Endpoint("POST", "/api/v2/analytics/journeys/aggregates/query", body={
+        "interval": "{day_start}/{day_end}", "granularity": "P1D",
+        "groupBy": ["journeyActionMapId", "journeyActionMapVersion"], "metrics": ACTION_MAP_METRICS,
+        "filter": {"type": "and", "predicates": [{"type": "dimension", "dimension": "journeyActionMapId",
+                                                  "operator": "matches", "value": "{action_map_id}"}]}}),
     "conversation_availability": Endpoint("GET", f"{CONV_JOBS}/availability"),
     "conversations": AsyncQuery(
         submit=Endpoint("POST", CONV_JOBS, body={"interval": "{day_start}/{day_end}"}),

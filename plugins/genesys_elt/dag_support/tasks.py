@@ -38,12 +38,15 @@ def extract(name: str, run_day: date) -> list[dict]:
     return summaries
 
 
-def campaign_ids() -> list[str]:
-    return _extractor().campaign_ids()
+def campaign_parts() -> list[dict]:
+    """The campaigns (or, on a real org, action maps) whose funnels the run lands, each with the
+    source it comes from: decided here once for the run, and handed to each funnel task."""
+    source, ids = _extractor().part_ids("campaign_journey")
+    return [{"campaign_id": part, "source": source.kind} for part in ids]
 
 
-def campaign_journey(day: date, campaign_id: str) -> dict | None:
-    manifest = _extractor().campaign_journey(day, campaign_id)
+def campaign_journey(day: date, campaign_id: str, source: str) -> dict | None:
+    manifest = _extractor().land_part("campaign_journey", day, campaign_id, source)
     return {k: manifest[k] for k in ("records", "rejected")} if manifest else None
 
 

@@ -16,9 +16,10 @@ from ..api.catalogue import AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
 from ..landing.pseudonymize import Pseudonymizer
 from ..landing.reader import landed_records
-from ..landing.writer import SliceWriter
+from ..landing.writer import SliceWriter, record_skip
+from ..errors import ConfigError, NotFound
 from ..settings import Settings
-from ..streams import stream as registered
+from ..streams import PLATFORM, SEED, Source, stream as registered
 
 log = logging.getLogger(__name__)
 PAGE_RECORDS = 1000  # page size for slices assembled from many single-record calls
@@ -51,6 +52,9 @@ class ExtractorBase:
     def __post_init__(self) -> None:
         self.endpoints = catalogue(self.settings.endpoint_overrides)
         self.p = Pseudonymizer(self.settings.privacy.key, self.settings.privacy.default_region)
+        # Whether the org serves the seed contract: unknown until a seed source's first call answers
+        # (that call is the probe: a seed org pays nothing for it), then kept for this run.
+        self.seed_served: bool | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **options):
@@ -59,20 +63,81 @@ class ExtractorBase:
 
     def run(self, stream: str, day: date) -> list[dict]:
         """Extracts one stream for one day; returns the manifests of the slices written."""
-        source = registered(stream).source()
+        entry = registered(stream)
         self.pool.authenticate()  # a refused client fails here, before any slice directory exists
         before = self.pool.sent
-        land = getattr(self, source.extract)
-        if source.list_parts:
-            manifests = [m for part in getattr(self, source.list_parts)() if (m := land(day, part))]
+        if entry.parts:
+            source, parts = self.part_ids(stream)
+            manifests = [m for part in parts if (m := getattr(self, source.extract)(day, part))] if source else None
         else:
-            manifests = [land(day, requests_before=before)]
+            source = self.choose_source(stream)
+            manifests = self._probing(stream, source, lambda s: [getattr(self, s.extract)(day, requests_before=before)],
+                                      fallback=lambda: self.run(stream, day)) if source else None
+        if manifests is None:
+            self._skip_unserved(stream, day)
+            manifests = []
         log.info("%s %s: %d requests", stream, day, self.pool.sent - before)
         return manifests
 
+    # ------------------------------------------------------------------ sources
+    def choose_source(self, stream: str) -> Source | None:
+        """The source a stream is read from: the one the connection forces, else the seed contract
+        unless this run found the org without it, else the Platform API's; None when the org serves
+        the stream from no source it has."""
+        entry = registered(stream)
+        forced = self.settings.sources.get(stream)
+        if forced:
+            return entry.source(forced)
+        if SEED in entry.kinds and self.seed_served is not False:
+            return entry.source(SEED)
+        return entry.source(PLATFORM) if PLATFORM in entry.kinds else None
+
+    def part_ids(self, stream: str) -> tuple[Source | None, list[str]]:
+        """The source of a stream split into parts, and its parts for this run (the listing is the
+        seed source's probe)."""
+        source = self.choose_source(stream)
+        if source is None:
+            return None, []
+        return self._probing(stream, source, lambda s: (s, getattr(self, s.list_parts)()),
+                             fallback=lambda: self.part_ids(stream))
+
+    def land_part(self, stream: str, day: date, part: str, kind: str) -> dict | None:
+        """One part of a parted stream, from the source the run's listing chose."""
+        return getattr(self, registered(stream).source(kind).extract)(day, part)
+
+    def _probing(self, stream: str, source: Source, call, fallback):
+        """Runs ``call(source)``; a 404 on a seed source's first path means the org has no seed
+        contract: remembered for the run, and the stream is read from its Platform source instead
+        (or the run stops with what to change, when the connection forced the seed source)."""
+        try:
+            result = call(source)
+        except NotFound as exc:
+            if source.kind != SEED or exc.path != self._first_path(source):
+                raise
+            if self.settings.sources.get(stream) == SEED:
+                raise ConfigError(f"{stream}: the org answered 404 on {exc.path}, the seed contract's path, but the "
+                                  f'connection\'s "sources" extra forces {stream} to "seed"; remove it, or set it '
+                                  'to "platform"') from None
+            log.warning("the org has no seed contract (%s answered 404): reading from the Platform API", exc.path)
+            self.seed_served = False
+            return fallback()
+        if source.kind == SEED:
+            self.seed_served = True
+        log.info("%s: %s source", stream, source.kind)
+        return result
+
+    def _first_path(self, source: Source) -> str:
+        entry = self.endpoints[source.endpoints[0]]
+        return (entry.submit if isinstance(entry, AsyncQuery) else entry).path
+
+    def _skip_unserved(self, stream: str, day: date) -> None:
+        record_skip(self.settings.data_dir, stream, day, None,
+                    f"the org's API offers no source for {stream}: only the {' or '.join(registered(stream).kinds)} "
+                    "contract has it, and this org answers only the Platform API", self.clock(), PLATFORM)
+
     # ------------------------------------------------------------------ plumbing
-    def _writer(self, stream: str, day: date, part: str | None = None) -> SliceWriter:
-        return SliceWriter(self.settings.data_dir, stream, day, self.p, self.run_id, part)
+    def _writer(self, stream: str, day: date, source: str, part: str | None = None) -> SliceWriter:
+        return SliceWriter(self.settings.data_dir, stream, day, self.p, self.run_id, part, source)
 
     def _pages(self, name: str, **values):
         endpoint: Endpoint = self.endpoints[name]
@@ -100,8 +165,8 @@ class ExtractorBase:
     def _landed(self, stream: str, day: date):
         return landed_records(self.settings.data_dir, stream, day)
 
-    def _simple_slice(self, stream: str, day: date, pages, before: int, **extra) -> dict:
-        with self._writer(stream, day) as writer:
+    def _simple_slice(self, stream: str, day: date, source: str, pages, before: int, **extra) -> dict:
+        with self._writer(stream, day, source) as writer:
             for _, records in pages:
                 writer.write_page(records)
             return writer.commit(requests=self.pool.sent - before, **extra)

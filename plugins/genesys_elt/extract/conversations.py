@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..errors import NotFound, NotYetAvailable
+from ..streams import PLATFORM
 from .base import PAGE_RECORDS, ExtractorBase, day_bounds, day_end
 
 
 class ConversationStreams(ExtractorBase):
     def conversations(self, day: date, requests_before: int) -> dict:
         self.require_available(day)
-        return self._simple_slice("conversations", day, self._query_pages("conversations", day), requests_before)
+        return self._simple_slice("conversations", day, PLATFORM, self._query_pages("conversations", day),
+                                  requests_before)
 
     def availability(self) -> datetime:
         body = self._get("conversation_availability")
@@ -33,7 +35,7 @@ class ConversationStreams(ExtractorBase):
         canonical = sorted({ref for body in fetched.values() if body
                             for ref in [(body.get("canonicalContact") or {}).get("id")] if ref and ref not in fetched})
         fetched.update(zip(canonical, self._parallel(self._contact_or_none, canonical)))
-        with self._writer("external_contacts", day) as writer:
+        with self._writer("external_contacts", day, PLATFORM) as writer:
             found = [fetched[cid] for cid in sorted(fetched) if fetched[cid] is not None]
             for start in range(0, len(found), PAGE_RECORDS):
                 writer.write_page(found[start:start + PAGE_RECORDS])

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from ..errors import NotFound
+from ..streams import PLATFORM, SEED
 from .base import PAGE_RECORDS, ExtractorBase, day_end
 
 
 class JourneyStreams(ExtractorBase):
     def journey_events(self, day: date, requests_before: int) -> dict:
-        return self._simple_slice("journey_events", day, self._query_pages("journey_events", day), requests_before)
+        return self._simple_slice("journey_events", day, SEED, self._query_pages("journey_events", day),
+                                  requests_before)
 
     def journey_sessions(self, day: date, requests_before: int) -> dict:
         """The journey sessions of day D that can name a customer: those of the canonical contacts
@@ -39,7 +41,7 @@ class JourneyStreams(ExtractorBase):
         # A slice holds what had started by the end of its day, so re-extracting it later lands the
         # same sessions; a contact's later sessions belong to the later days' slices.
         ordered = [by_id[k] for k in sorted(by_id) if _started_before(by_id[k], day_end(day))]
-        with self._writer("journey_sessions", day) as writer:
+        with self._writer("journey_sessions", day, PLATFORM) as writer:
             for start in range(0, max(1, len(ordered)), PAGE_RECORDS):
                 writer.write_page(ordered[start:start + PAGE_RECORDS])
             return writer.commit(requests=self.pool.sent - requests_before, contacts=len(contact_ids),

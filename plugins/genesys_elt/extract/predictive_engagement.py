@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from ..errors import NotFound
 from ..landing.writer import record_skip
-from ..streams import STREAMS
+from ..streams import PLATFORM, SEED, STREAMS
 from .base import ExtractorBase, day_bounds, day_end
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ SCORECARD_SETTLE = timedelta(hours=STREAMS["scorecards"].settle_hours)
 
 class PredictiveEngagementStreams(ExtractorBase):
     def campaigns(self, day: date, requests_before: int) -> dict:
-        return self._simple_slice("campaigns", day, self._pages("campaigns"), requests_before)
+        return self._simple_slice("campaigns", day, SEED, self._pages("campaigns"), requests_before)
 
     def campaign_ids(self) -> list[str]:
         return [c["id"] for page, records in self._pages("campaigns") for c in records if isinstance(c, dict) and c.get("id")]
@@ -49,11 +49,11 @@ class PredictiveEngagementStreams(ExtractorBase):
                 return self._land_campaign_journey(day, campaign, before)
             except NotFound:
                 reason = "campaign analytics answered 404 mid-extraction"
-        record_skip(self.settings.data_dir, "campaign_journey", day, campaign_id, reason, self.clock())
+        record_skip(self.settings.data_dir, "campaign_journey", day, campaign_id, reason, self.clock(), SEED)
         return None
 
     def _land_campaign_journey(self, day: date, campaign: dict, before: int) -> dict:
-        with self._writer("campaign_journey", day, part=campaign["id"]) as writer:
+        with self._writer("campaign_journey", day, SEED, part=campaign["id"]) as writer:
             sequence = 0
             for page, steps in self._pages("campaign_journey", campaign_id=campaign["id"], **day_bounds(day)):
                 context = {"campaignId": page.get("campaignId", campaign["id"]),
@@ -78,4 +78,25 @@ class PredictiveEngagementStreams(ExtractorBase):
             return {**body, "scorecardName": body.get("scorecardName", scorecard.get("name"))}
 
         records = self._parallel(pull, scorecards)
-        return self._simple_slice("scorecards", day, [(None, records)], requests_before, pending_backfill=pending)
+        return self._simple_slice("scorecards", day, SEED, [(None, records)], requests_before, pending_backfill=pending)
+
+    # ------------------------------------------------------------------ the Platform API's counterparts
+    def action_maps(self, day: date, requests_before: int) -> dict:
+        """The org's action maps as seen on ``day``: a real org's campaigns."""
+        return self._simple_slice("campaigns", day, PLATFORM, self._pages("action_maps"), requests_before)
+
+    def action_map_ids(self) -> list[str]:
+        return [m["id"] for _, records in self._pages("action_maps") for m in records if isinstance(m, dict) and m.get("id")]
+
+    def action_map_funnel(self, day: date, action_map_id: str) -> dict:
+        """One action map's web action counts for the day (journey aggregates, one interval per
+        version the map had that day), landed as its part of the campaign_journey slice. A map
+        without activity that day lands an empty part, so a re-run replaces whatever was there."""
+        before = self.pool.sent
+        body = self._get("journey_aggregates", action_map_id=action_map_id, **day_bounds(day))
+        records = [{**container.get("group", {}), **data}
+                   if isinstance(container, dict) and isinstance(data, dict) else data
+                   for container in body.get("results") or [] for data in (container.get("data") or [])]
+        with self._writer("campaign_journey", day, PLATFORM, part=action_map_id) as writer:
+            writer.write_page(records)
+            return writer.commit(requests=self.pool.sent - before)

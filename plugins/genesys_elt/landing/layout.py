@@ -37,8 +37,11 @@ def manifest_path(data_dir: Path, stream: str, day: date, part: str | None = Non
     return slice_dir(data_dir, stream, day, part) / MANIFEST
 
 
-def skip_path(data_dir: Path, stream: str, day: date, part: str) -> Path:
-    return data_dir / RAW / SKIPS / stream / f"date={day.isoformat()}" / f"{part}.json"
+WHOLE_SLICE = "_slice"  # the skip note's name when a whole slice, not one part, was skipped
+
+
+def skip_path(data_dir: Path, stream: str, day: date, part: str | None) -> Path:
+    return data_dir / RAW / SKIPS / stream / f"date={day.isoformat()}" / f"{part or WHOLE_SLICE}.json"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def _key(directory: Path) -> SliceKey:
 
 def skip_files(data_dir: Path) -> list[tuple[str, str, str, Path]]:
     """(stream, day, part, file) of every recorded skip."""
-    return [(f.parent.parent.name, f.parent.name.removeprefix("date="), f.stem, f)
+    return [(f.parent.parent.name, f.parent.name.removeprefix("date="), "" if f.stem == WHOLE_SLICE else f.stem, f)
             for f in sorted((data_dir / RAW / SKIPS).glob(f"*/{DAY_GLOB}/*.json"))]
 
 

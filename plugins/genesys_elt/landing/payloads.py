@@ -83,6 +83,39 @@ class ScorecardPerformance(Payload):
     scoreDistribution: dict[str, Annotated[int, Field(ge=0)]] = {}
 
 
+# ------------------------------------------------------------------ predictive engagement, Platform API
+class ActionMap(Payload):
+    """An action map as ``GET /api/v2/journey/actionmaps`` lists it: the real API's campaign."""
+
+    id: NonEmpty
+    displayName: str
+    isActive: bool
+    version: int | None = None
+    createdDate: Timestamp | None = None
+    modifiedDate: Timestamp | None = None
+    startDate: Timestamp | None = None
+    endDate: Timestamp | None = None
+
+
+class MetricStats(Payload):
+    count: int = Field(ge=0)
+
+
+class MetricValue(Payload):
+    metric: NonEmpty
+    stats: MetricStats
+
+
+class ActionMapDay(Payload):
+    """One action map version's web action counts for a day, as landed: the journey aggregates'
+    group with one of its data intervals."""
+
+    journeyActionMapId: NonEmpty
+    journeyActionMapVersion: NonEmpty
+    interval: NonEmpty
+    metrics: list[MetricValue] = Field(min_length=1)
+
+
 # ------------------------------------------------------------------ conversations
 class Segment(Payload):
     segmentStart: Timestamp

@@ -41,10 +41,10 @@ class SliceWriter:
     """Use as a context manager; ``commit()`` publishes, leaving the block without it discards."""
 
     def __init__(self, data_dir: Path, stream: str, day: date, pseudonymizer: Pseudonymizer,
-                 run_id: str | None = None, part: str | None = None):
-        self.stream, self.day, self.part = stream, day, part
+                 run_id: str | None = None, part: str | None = None, source: str | None = None):
+        self.stream, self.day, self.part, self.source = stream, day, part, source
         rules = registered(stream)
-        self.model, self.pii_rule = rules.model, rules.scrub
+        self.model, self.pii_rule = rules.model_for(source), rules.scrub
         self.final = slice_dir(data_dir, stream, day, part)
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self.tmp = self.final.parent / f"{TMP_PREFIX}{self.final.name}-{self.run_id}"
@@ -108,7 +108,8 @@ class SliceWriter:
             "stream": self.stream, "date": self.day.isoformat(), "part": self.part, "run_id": self.run_id,
             "extracted_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "pages": self.stats.pages, "received": self.stats.received, "records": self.stats.landed,
-            "rejected": self.stats.rejected, "files": self.stats.files, **manifest_extra,
+            "rejected": self.stats.rejected, "files": self.stats.files,
+            **({"source": self.source} if self.source else {}), **manifest_extra,
         }
         self._write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=1))
         _fsync_dir(self.tmp)
@@ -160,11 +161,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def record_skip(data_dir: Path, stream: str, day: date, part: str, reason: str, skipped_at: datetime) -> Path:
-    """Notes that a part of a slice could not be taken, and why; its previous slice stays."""
+def record_skip(data_dir: Path, stream: str, day: date, part: str | None, reason: str, skipped_at: datetime,
+                source: str | None = None) -> Path:
+    """Notes that a slice (or a part of it) could not be taken, and why; its previous slice stays."""
     path = skip_path(data_dir, stream, day, part)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"stream": stream, "date": day.isoformat(), "part": part, "reason": reason,
-                                "skipped_at": skipped_at.isoformat()}))
-    log.warning("skipped %s %s part %s: %s", stream, day, part, reason)
+                                "skipped_at": skipped_at.isoformat(), **({"source": source} if source else {})}))
+    log.warning("skipped %s %s%s: %s", stream, day, f" part {part}" if part else "", reason)
     return path

@@ -95,10 +95,20 @@ def timeline_rows(con) -> list[list]:
         from marts.customer_timeline order by customer_key, timeline_position limit {TIMELINE_ROWS}""").fetchall()]
 
 
+def scorecard_skip_note(con) -> str:
+    """Why there are no scorecard charts, when the extractor recorded why (a real org's API has
+    no model performance metrics)."""
+    found = con.execute("""
+        select reason from marts.load_audit where stream = 'scorecards' and status = 'skipped'
+        order by slice_date desc limit 1""").fetchone()
+    return f'<p class="note">No scorecard metrics: {html.escape(found[0])}.</p>' if found else ""
+
+
 def write_report(warehouse: Path, out: Path) -> Path:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         funnels, scorecards = funnel_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
+        scorecard_note = "" if scorecards else scorecard_skip_note(con)
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
     charts = [("funnel", fig) for _, fig in funnels] + [("scorecard", fig) for _, fig in scorecards] + \
              [("channels", channels)]
@@ -113,7 +123,7 @@ def write_report(warehouse: Path, out: Path) -> Path:
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         loaded=html.escape(f"{loaded[0]} .. {loaded[1]}"),
         funnels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
-        scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard"),
+        scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard") or scorecard_note,
         channels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "channels"),
         rows=json.dumps(timeline).replace("</", "<\\/"), cap=TIMELINE_ROWS,
     ), encoding="utf-8")

@@ -17,6 +17,13 @@ def mart_counts(con) -> dict[str, int]:
     return {table: con.execute(f"select count(*) from marts.{table}").fetchone()[0] for table in MART_TABLES}
 
 
+def stream_sources(con) -> dict[str, str]:
+    """Where each stream came from in the loaded range (seed contract or Platform API)."""
+    return dict(con.execute("""
+        select stream, string_agg(distinct coalesce(source, 'unrecorded'), ' and ' order by coalesce(source, 'unrecorded'))
+        from marts.load_audit group by stream order by stream""").fetchall())
+
+
 def busiest_campaign_funnel(con) -> tuple[str, list[tuple]]:
     """The steps of the campaign-day with the most contacts entering the funnel."""
     found = con.execute("""
@@ -55,6 +62,7 @@ def print_summary(outcome: dict) -> None:
         print(f"\nWarehouse {path} ({outcome['first']} .. {outcome['last']})")
         for table, rows in mart_counts(con).items():
             print(f"  {table:<36}{rows:>10,}")
+        print("\nSources: " + ", ".join(f"{stream} {source}" for stream, source in stream_sources(con).items()))
         title, steps = busiest_campaign_funnel(con)
         print(f"\nFunnel of {title}")
         for sequence, name, contacts, rate, version, pending in steps:

@@ -17,6 +17,7 @@ select
     created_at,
     modified_at,
     first_seen_date,
-    slice_date as last_seen_date
+    slice_date as last_seen_date,
+    source
 from ranked
 where recency = 1
