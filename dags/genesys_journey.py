@@ -1,5 +1,6 @@
-"""Journey events for day D (the async journey query), then the journey sessions of that day: those
-of the contacts the conversations DAG saw, and the signed-in web sessions among the day's events."""
+"""Journey events for day D (the async journey query, or on a real org the events of the day's
+known sessions), then the journey sessions of that day: those of the contacts the conversations
+DAG saw, and the signed-in web sessions among the day's events."""
 
 from __future__ import annotations
 
@@ -47,4 +48,6 @@ with DAG(
 
         return extract("journey_sessions", slice_day(data_interval_start))
 
-    [journey_events(), contacts_landed] >> journey_sessions()
+    # On a real org the day's events are read session by session, from the sessions of the day's
+    # contacts: the events wait for those, and the sessions for the events' signed-in sessions.
+    contacts_landed >> journey_events() >> journey_sessions()

@@ -109,8 +109,11 @@ REGISTRY: tuple[Stream, ...] = (
     Stream("external_contacts", CONVERSATIONS_DAG, "ExternalContact", "external_contact",
            (Source(PLATFORM, ("external_contact",), "external_contacts"),), trailing_days=2,
            needs=("conversations",)),
+    # A real org has no journey query: the events of the day's known sessions (those of the day's
+    # contacts, and the web sessions its chats started from) are read session by session.
     Stream("journey_events", JOURNEY_DAG, "JourneyEvent", "journey_event",
-           (Source(SEED, ("journey_events",), "journey_events"),)),
+           (Source(SEED, ("journey_events",), "journey_events"),
+            Source(PLATFORM, ("journey_sessions", "journey_session_events"), "session_events"))),
     Stream("journey_sessions", JOURNEY_DAG, "JourneySession", "journey_session",
            (Source(PLATFORM, ("journey_sessions", "journey_session"), "journey_sessions"),),
            needs=("external_contacts", "journey_events")),
