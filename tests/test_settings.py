@@ -83,3 +83,14 @@ def test_the_dbt_profile_falls_back_to_the_same_postgres_coordinates():
     coordinates = warehouse_from_env({}).postgres
     assert fallbacks == {"HOST": coordinates["host"], "PORT": coordinates["port"], "USER": coordinates["user"],
                          "PASSWORD": coordinates["password"], "DATABASE": coordinates["dbname"]}
+
+
+def test_a_forced_source_must_name_a_stream_and_one_of_its_sources():
+    forced = from_connection("https://api.mypurecloud.ie", "id", "s", {"sources": {"campaign_journey": "platform"}}, ENV)
+    assert forced.sources == {"campaign_journey": "platform"}
+    for sources, message in [({"tweets": "seed"}, "names 'tweets', which is no stream"),
+                             ({"scorecards": "platform"}, "it can be seed"),
+                             ({"campaigns": "both"}, "it can be seed or platform"),
+                             (["campaigns"], "must map stream names")]:
+        with pytest.raises(ConfigError, match=message):
+            from_connection("https://api.mypurecloud.ie", "id", "s", {"sources": sources}, ENV)

@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--job-ttl-seconds", type=float, default=3600.0)
     serve.add_argument("--job-failure-rate", type=_share, default=0.0)
     serve.add_argument("--availability-lag-minutes", type=int, default=90)
+    serve.add_argument("--other-consumer-per-minute", type=int, default=0,
+                       help="another integration spends this many requests a minute of each client's budget")
     serve.add_argument("--api-profile", choices=("full", "seed", "platform"), default="full",
                        help="full: the seed contract's paths and the Platform API's; platform: only what a real "
                             "org serves (seed-only paths answer 404); seed: without the Platform paths for "
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
         job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,
         availability_lag_minutes=args.availability_lag_minutes, api_profile=args.api_profile,
+        other_consumer_per_minute=args.other_consumer_per_minute,
     )
     try:
         sandbox = Sandbox(config)

@@ -14,27 +14,54 @@ WINDOW_SECONDS = 60.0
 
 class RateLimiter:
     """A sliding window per OAuth client (60 s unless shortened for tests): once the window holds
-    the limit's worth of requests, the next one gets 429."""
+    the limit's worth of requests, the next one gets 429. ``other_consumer_per_minute`` plays
+    another integration that spends each client's budget too, at that steady rate."""
 
-    def __init__(self, per_minute: int, window_seconds: float = WINDOW_SECONDS):
+    def __init__(self, per_minute: int, window_seconds: float = WINDOW_SECONDS, other_consumer_per_minute: int = 0):
         self.per_minute = per_minute
         self.window = window_seconds
         self.per_window = max(1, round(per_minute * window_seconds / WINDOW_SECONDS)) if per_minute > 0 else 0
+        self.other_interval = WINDOW_SECONDS / other_consumer_per_minute if other_consumer_per_minute > 0 else 0.0
         self._accepted: dict[str, deque[float]] = defaultdict(deque)
+        self._other_until: dict[str, float] = {}
+        self.other_requests = 0
         self._lock = threading.Lock()
 
     def admit(self, client_id: str) -> tuple[bool, int, int]:
-        """Returns (admitted, requests in window, seconds until a slot frees)."""
+        """Returns (admitted, requests in window, seconds until the oldest of them leaves it)."""
         now = time.monotonic()
         with self._lock:
             window = self._accepted[client_id]
+            self._spend_by_the_other_consumer(client_id, window, now)
             while window and window[0] <= now - self.window:
                 window.popleft()
             if self.per_minute <= 0 or len(window) < self.per_window:
                 window.append(now)
-                return True, len(window), 0
+                return True, len(window), max(1, math.ceil(window[0] + self.window - now))
             wait = max(1, math.ceil(window[0] + self.window - now))
             return False, len(window), wait
+
+    def _spend_by_the_other_consumer(self, client_id: str, window: deque, now: float) -> None:
+        """The other integration's requests since the last look, at its steady rate, as far as the
+        window still has room for them (its own 429s are its business)."""
+        if not self.other_interval:
+            return
+        at = self._other_until.get(client_id, now - self.window)
+        fresh = []
+        while at + self.other_interval <= now:
+            at += self.other_interval
+            if at > now - self.window:
+                fresh.append(at)
+        self._other_until[client_id] = at
+        for moment in fresh:
+            live = sum(1 for t in window if t > moment - self.window)
+            if live < self.per_window:
+                window.append(moment)
+                self.other_requests += 1
+        if fresh:  # keep the window in time order: the other consumer's requests interleave with ours
+            ordered = sorted(window)
+            window.clear()
+            window.extend(ordered)
 
 
 class FaultInjector:

@@ -47,6 +47,7 @@ class ServerConfig:
     job_ttl_seconds: float = 3600.0
     job_failure_rate: float = 0.0
     availability_lag_minutes: int = 90
+    other_consumer_per_minute: int = 0  # another integration spending each client's budget
     api_profile: str = "full"  # full: seed contract and Platform paths; platform: a real org's; seed: no new paths
 
 
@@ -71,7 +72,8 @@ class Sandbox:
         self.config = config
         self.clock = Clock(config.now)
         self.tokens = TokenStore(config.clients, config.token_ttl_seconds)
-        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_window_seconds)
+        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_window_seconds,
+                                   config.other_consumer_per_minute)
         self.faults = FaultInjector(config.org.seed, config.fault_rate, config.fault_kinds, config.fault_burst)
         self.token_outage = 0  # the next N token requests fail with 503 (set through /sandbox/control)
         self._outage_lock = threading.Lock()
@@ -213,7 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
         endpoint = resolved[0].name if resolved else "unknown"
         admitted, used, wait = sandbox.limiter.admit(client.client_id)
         limit_headers = {"inin-ratelimit-allowed": str(sandbox.limiter.per_window),
-                         "inin-ratelimit-count": str(used), "inin-ratelimit-reset": str(wait or 60)}
+                         "inin-ratelimit-count": str(used), "inin-ratelimit-reset": str(wait)}
         if not admitted:
             sandbox.stats.record(client.client_id, endpoint, 429, limited=True)
             return self._error(429, "too.many.requests",

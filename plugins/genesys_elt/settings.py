@@ -73,6 +73,7 @@ class Settings:
     poll_budget_seconds: float = 900.0
     archived_retry_delay_seconds: float = 60.0
     sources: dict = field(default_factory=dict)  # stream -> "seed" or "platform": forced, not probed
+    follow_rate_limit_headers: bool = True  # the org's inin-ratelimit-* headers adjust the budget
 
     @property
     def is_sandbox(self) -> bool:
@@ -122,6 +123,7 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
         poll_budget_seconds=float(extra.get("poll_budget_seconds", 900)),
         archived_retry_delay_seconds=float(extra.get("archived_retry_delay_seconds", 60)),
         sources=_forced_sources(extra.get("sources") or {}),
+        follow_rate_limit_headers=str(extra.get("follow_rate_limit_headers", "true")).lower() != "false",
     )
 
 

@@ -34,3 +34,21 @@ def test_a_429_pauses_every_caller_of_the_budget():
     budget.pause(7)
     budget.acquire()
     assert clock.now >= 7
+
+
+def test_the_orgs_headers_move_the_limit_and_a_full_window_pauses_everyone():
+    clock = FakeClock()
+    budget = RateBudget(per_minute=300, share=0.85, burst=1, clock=clock, sleep=clock.sleep)
+    budget.observe(allowed=600, used=10, reset=55)  # support raised the limit: follow it
+    assert budget.rate == pytest.approx(600 * 0.85 / 60)
+    budget.observe(allowed=None, used=None, reset=None)  # an answer without the headers changes nothing
+    assert budget.rate == pytest.approx(600 * 0.85 / 60)
+    budget.acquire()
+    budget.observe(allowed=600, used=520, reset=7)  # others filled the window past 85 %: wait for it
+    started = clock.now
+    budget.acquire()
+    assert clock.now - started >= 7
+    budget.observe(allowed=600, used=100, reset=3)  # room again: no pause
+    started = clock.now
+    budget.acquire()
+    assert clock.now - started < 1

@@ -74,13 +74,15 @@ def test_a_range_lands_every_day_of_it(sandbox_for_extract, tmp_path):
     assert [m["date"] for m in landed] == [d.isoformat() for d in DAYS] and all(m["records"] > 0 for m in landed)
 
 
-@pytest.mark.parametrize("endpoints,message", [
-    ({"conversations": "/api/v2/x"}, "names 'conversations', an asynchronous query"),
-    ({"campaign_analytics": "/api/v2/x"}, "names 'campaign_analytics', which is no endpoint"),
+@pytest.mark.parametrize("extra,message", [
+    ({"endpoints": {"conversations": "/api/v2/x"}}, "names 'conversations', an asynchronous query"),
+    ({"endpoints": {"campaign_analytics": "/api/v2/x"}}, "names 'campaign_analytics', which is no endpoint"),
+    ({"sources": {"tweets": "seed"}}, "names 'tweets', which is no stream"),
+    ({"sources": {"scorecards": "platform"}}, "sets scorecards to 'platform'"),
 ])
-def test_a_bad_endpoint_override_is_one_line_and_exit_1(tmp_path, endpoints, message):
+def test_bad_connection_extras_are_one_line_and_exit_1(tmp_path, extra, message):
     conn = json.dumps({"conn_type": "http", "host": "http://127.0.0.1:9", "login": "id", "password": "secret",
-                       "extra": {"endpoints": endpoints}})
+                       "extra": extra})
     result = genesys_elt(["extract", "--stream", "conversations", "--date", "2026-11-18"], tmp_path / "data",
                          AIRFLOW_CONN_GENESYS_CLOUD=conn)
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr

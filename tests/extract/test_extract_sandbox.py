@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from genesys_elt.errors import NotYetAvailable, WriteScopeRefused
+from genesys_elt.errors import NotYetAvailable, RateLimited, WriteScopeRefused
 from genesys_elt.landing.layout import RAW
 from genesys_elt.landing.reader import read_manifest, read_records
 from genesys_sandbox.auth import OAuthClient
@@ -131,15 +131,17 @@ def test_a_token_revoked_or_expired_mid_slice_is_renewed(sandbox_for_extract, tm
 
 
 def test_the_client_stays_under_the_limit_it_is_told(sandbox_for_extract, tmp_path):
-    # A 2-second window keeps this quick: 1,800/min allows 60 requests in any 2 s.
+    # A 2-second window keeps this quick: 1,800/min allows 60 requests in any 2 s. Its headers speak
+    # of that window, not of the API's minute, so this client keeps to the limit it is told.
     sandbox = sandbox_for_extract(rate_limit_per_minute=1800, rate_window_seconds=2.0)
-    polite = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 1800})
+    told = {"rate_limit_per_minute": 1800, "follow_rate_limit_headers": "false"}
+    polite = make_extractor(sandbox, tmp_path, extra=told)
     client = polite.pool.clients[0]
     for _ in range(100):
         client.call("GET", "/api/v2/tokens/me")
     assert sandbox.stats.snapshot()["rateLimited"]["total"] == 0
     # The same calls with a budget above the real limit do get 429s: the check above can fail.
-    greedy = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 6000}).pool.clients[0]
+    greedy = make_extractor(sandbox, tmp_path, extra={**told, "rate_limit_per_minute": 6000}).pool.clients[0]
     for _ in range(100):
         greedy.call("GET", "/api/v2/tokens/me")
     assert sandbox.stats.snapshot()["rateLimited"]["total"] > 0
@@ -253,3 +255,27 @@ def test_a_campaign_archived_before_its_run_costs_one_status_request_and_no_wait
     sent = extractor.pool.sent
     assert extractor.campaign_journey((archived_at - timedelta(days=1)).date(), campaign.id) is None
     assert extractor.pool.sent - sent == 1 and waits == []  # archiving is final: no second look
+
+
+def test_the_orgs_rate_limit_headers_are_followed(sandbox_for_extract, tmp_path):
+    # Another integration spends 80 % of the client's 3,000 a minute: ours keep the window under 85 %.
+    sandbox = sandbox_for_extract(rate_limit_per_minute=3000, other_consumer_per_minute=2400)
+    client = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 3000}).pool.clients[0]
+    for _ in range(150):
+        client.call("GET", "/api/v2/tokens/me")
+    assert sandbox.stats.snapshot()["rateLimited"]["total"] == 0 and sandbox.limiter.other_requests > 2000
+    # Deaf to the headers, the same client runs into the other integration's share: the check can fail.
+    deaf = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 3000, "follow_rate_limit_headers": "false"},
+                          max_attempts=1).pool.clients[0]
+    with pytest.raises(RateLimited):
+        for _ in range(520):  # past the 450 the window has left
+            deaf.call("GET", "/api/v2/tokens/me")
+    assert sandbox.stats.snapshot()["rateLimited"]["total"] > 0
+
+
+def test_a_limit_the_org_raised_is_used(sandbox_for_extract, tmp_path):
+    sandbox = sandbox_for_extract(rate_limit_per_minute=3000)
+    client = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 300}).pool.clients[0]
+    assert client.budget.rate == pytest.approx(300 * client.settings.rate_share / 60)
+    client.call("GET", "/api/v2/tokens/me")
+    assert client.budget.rate == pytest.approx(3000 * client.settings.rate_share / 60)

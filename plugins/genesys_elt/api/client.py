@@ -100,6 +100,9 @@ class ApiClient:
 
     def _read(self, method: str, shown: str, response: requests.Response) -> dict:
         status = response.status_code
+        if self.settings.follow_rate_limit_headers:
+            self.budget.observe(*(_number(response.headers.get(f"inin-ratelimit-{name}"))
+                                  for name in ("allowed", "count", "reset")))
         if status == 429:
             retry_after = _seconds(response.headers.get("Retry-After"))
             self.budget.pause(retry_after)
@@ -126,6 +129,13 @@ def _seconds(value: str | None) -> float:
         return max(0.0, float(value)) if value else 1.0
     except ValueError:
         return 1.0
+
+
+def _number(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _message(response: requests.Response) -> str:
