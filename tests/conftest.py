@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pytest
@@ -108,3 +109,17 @@ def sandbox_factory():
     yield make
     for sandbox in started:
         sandbox.shutdown()
+
+
+@contextmanager
+def pipeline_environment(data_dir, pii_key: str):
+    """The environment the pipeline reads in this process (data directory, pseudonymization key,
+    the warehouse beside the data), restored afterwards."""
+    saved = dict(os.environ)
+    os.environ.update({"GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_PII_KEY": pii_key})
+    os.environ.pop("GENESYS_ELT_WAREHOUSE", None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -6,7 +6,6 @@ whose seed-only paths answer 404."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import duckdb
@@ -17,7 +16,7 @@ from genesys_elt.streams import STREAM_NAMES
 from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
 from genesys_elt.warehouse import dbt as warehouse
 from genesys_sandbox.org import ground_truth
-from tests.conftest import SandboxSession, start_sandbox, url_of
+from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 
@@ -29,24 +28,20 @@ FUNNEL = ("nWebActionsQualified", "nWebActionsOffered", "nWebActionsStarted", "n
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("platform")
-    saved = dict(os.environ)
-    os.environ.update({"GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_PII_KEY": PII_KEY})
-    os.environ.pop("GENESYS_ELT_WAREHOUSE", None)
     sandbox = start_sandbox(api_profile="platform", customers=120, days=10, job_latency_seconds=0.05)
     control = SandboxSession(url_of(sandbox))
     config = sandbox.api.org.config
     days = [config.first_day + timedelta(days=n) for n in range(config.days)]
     try:
-        for day in days:  # each day's run the morning after, as the DAG would
-            control.control(now=run_at(day).isoformat())
-            extract_day(make_extractor(sandbox, data_dir), day, days[0])  # a new run: it probes the org again
-        warehouse.build()
-        yield {"sandbox": sandbox, "data_dir": data_dir, "days": days, "db": data_dir / "warehouse.duckdb",
-               "truth": ground_truth(sandbox.api.org)}
+        with pipeline_environment(data_dir, PII_KEY):
+            for day in days:  # each day's run the morning after, as the DAG would
+                control.control(now=run_at(day).isoformat())
+                extract_day(make_extractor(sandbox, data_dir), day, days[0])  # a new run: it probes the org again
+            warehouse.build()
+            yield {"sandbox": sandbox, "data_dir": data_dir, "days": days, "db": data_dir / "warehouse.duckdb",
+                   "truth": ground_truth(sandbox.api.org)}
     finally:
         sandbox.shutdown()
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def query(platform, sql: str) -> list[tuple]:

@@ -19,7 +19,7 @@ from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
-from tests.conftest import SandboxSession, start_sandbox, url_of
+from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_mart_rows
@@ -32,26 +32,22 @@ DAYS = [END - timedelta(days=n) for n in range(13, -1, -1)]
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("warehouse")
-    saved = dict(os.environ)
-    os.environ.update({"GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_PII_KEY": PII_KEY})
-    os.environ.pop("GENESYS_ELT_WAREHOUSE", None)
     sandbox = start_sandbox(customers=150, days=14, job_latency_seconds=0.05)
     control = SandboxSession(url_of(sandbox))
     truth = ground_truth(sandbox.api.org)
     extractor = make_extractor(sandbox, data_dir)
     extraction_times = []
     try:
-        for day in DAYS:
-            control.control(now=run_at(day).isoformat())
-            extract_day(extractor, day, DAYS[0])
-            extraction_times.append(run_at(day))
-            warehouse.build()
-        yield {"data_dir": data_dir, "sandbox": sandbox, "truth": truth, "extractor": extractor,
-               "control": control, "times": extraction_times, "db": data_dir / "warehouse.duckdb"}
+        with pipeline_environment(data_dir, PII_KEY):
+            for day in DAYS:
+                control.control(now=run_at(day).isoformat())
+                extract_day(extractor, day, DAYS[0])
+                extraction_times.append(run_at(day))
+                warehouse.build()
+            yield {"data_dir": data_dir, "sandbox": sandbox, "truth": truth, "extractor": extractor,
+                   "control": control, "times": extraction_times, "db": data_dir / "warehouse.duckdb"}
     finally:
         sandbox.shutdown()
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def query(loaded, sql: str, params=()) -> list[tuple]:

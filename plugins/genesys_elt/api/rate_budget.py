@@ -50,7 +50,10 @@ class RateBudget:
         with self._lock:
             if allowed != self.per_minute:  # support raised the limit, or another tier lowered it
                 self.per_minute, self.rate = allowed, allowed * self.share / 60.0
-            if used is not None and used >= self.ceiling * allowed:
+            # Our own processes alone stay within the ceiling plus their bursts; past that, someone
+            # else is spending the client's budget too.
+            own_slack = self.capacity * self.ceiling / self.share
+            if used is not None and used > self.ceiling * allowed + own_slack:
                 self._paused_until = max(self._paused_until, self._clock() + max(1.0, reset or 1.0))
                 self._tokens = 0.0
 
