@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from ..errors import NotFound, NotYetAvailable
 from ..streams import PLATFORM
-from .base import PAGE_RECORDS, ExtractorBase, day_bounds, day_end
+from .base import PAGE_RECORDS, ExtractorBase, day_end
 
 
 class ConversationStreams(ExtractorBase):

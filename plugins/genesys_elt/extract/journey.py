@@ -115,8 +115,5 @@ def _created_within(event, start: datetime, end: datetime) -> bool:
 def _started_before(session, end: datetime) -> bool:
     """False only for a session that provably started at or after ``end``; a record without a
     readable start is kept, for validation to reject with its reason."""
-    try:
-        started = datetime.fromisoformat(str(session["createdDate"]).replace("Z", "+00:00"))
-        return (started if started.tzinfo else started.replace(tzinfo=timezone.utc)) < end
-    except (KeyError, TypeError, ValueError):
-        return True
+    started = _timestamp(session.get("createdDate")) if isinstance(session, dict) else None
+    return started is None or started < end
