@@ -58,8 +58,11 @@ class Activity:
 
 class ActivityGenerator:
     def __init__(self, rng: random.Random, people: list[Person], households: list[Household],
-                 first_day: date, last_day: date, activity_scale: float = 1.0):
+                 first_day: date, last_day: date, activity_scale: float = 1.0,
+                 line_rng: random.Random | None = None):
         self.rng = rng
+        # Which calls come from a shared line: drawn apart, so the rest of the org stays as it was.
+        self.line_rng = line_rng or random.Random(0)
         self.people = people
         self.by_pid = {p.pid: p for p in people}
         self.households = {h.hid: h for h in households}
@@ -84,7 +87,7 @@ class ActivityGenerator:
                 continue
             primary = self._add_contact(person, "crm" if person.crm_id else "voice", created,
                                         external_id=person.crm_id, phone_style=rng.randrange(5),
-                                        with_email=True)
+                                        with_email=True, shared_lines=True)
             if rng.random() < 0.03:
                 # A duplicate made by an SMS conversation, merged into the primary part-way through the range.
                 duplicate = self._add_contact(person, "sms", created + timedelta(days=3), external_id=None,
@@ -104,20 +107,22 @@ class ActivityGenerator:
             contact = self._add_contact(person, channel, created + timedelta(days=5 * i),
                                         external_id=person.crm_id if channel == "web" else None,
                                         phone_style=[0, 1, 2][i], with_email=channel == "web",
-                                        has_e164=channel == "voice")
+                                        has_e164=channel == "voice", shared_lines=channel == "web")
             ids[channel] = contact.id
         self._three_contact_people[person.pid] = ids
         self.out.traps.append({"kind": "three_contacts", "person": person.pid, "contacts": ids,
                                "phones": [self.contacts[c].phone_written for c in ids.values()]})
 
     def _add_contact(self, person: Person, channel: str, created: datetime, external_id: str | None,
-                     phone_style: int, with_email: bool, has_e164: bool | None = None) -> Contact:
+                     phone_style: int, with_email: bool, has_e164: bool | None = None,
+                     shared_lines: bool = False) -> Contact:
         phone = person.phones[0]
         contact = Contact(
             id=new_id(self.rng), pid=person.pid, channel=channel, created=created, external_id=external_id,
             phone=phone, phone_written=phone.written(phone_style),
             phone_has_e164=has_e164 if has_e164 is not None else self.rng.random() < 0.5,
             email_written=person.email_written(self.rng.randrange(4)) if with_email else None,
+            shared_lines=shared_lines,
         )
         self.contacts[contact.id] = contact
         person.contact_ids.append(contact.id)
@@ -308,9 +313,15 @@ class ActivityGenerator:
                 "journeyCustomerSessionId": web_session["id"], "journeyCustomerSessionIdType": "web",
                 "authenticated": authenticated,
             })
-        if channel in PHONE_CHANNELS:
+        shared_line = self._shared_line(person, channel)
+        if shared_line:
+            # From the office switchboard, the family landline or the team mailbox: the address is
+            # real, but it is not this person's alone, so it is no link to them.
+            field_name = "addressFrom" if channel == "email" else "ani"
+            customer_session[field_name] = shared_line if channel == "email" else f"tel:{shared_line}"
+        elif channel in PHONE_CHANNELS:
             self.out.edges.append((key, f"phone:{phone.e164}"))
-        if channel == "email":
+        elif channel == "email":
             self.out.edges.append((key, f"email:{person.email}"))
 
         # System participants: IVR for inbound voice, a bot flow for messaging. Dropped downstream.
@@ -387,6 +398,14 @@ class ActivityGenerator:
         if channel == "voice_in":
             self._voice_event(person, conv, correlation, contact_id)
         return conv
+
+    def _shared_line(self, person: Person, channel: str) -> str | None:
+        if channel == "email" and person.work_email:
+            return person.work_email if self.line_rng.random() < 0.3 else None
+        lines = [p.e164 for p in (person.work_phone, person.home_phone) if p]
+        if channel in ("voice_in", "voice_out", "callback") and lines and self.line_rng.random() < 0.3:
+            return self.line_rng.choice(lines)
+        return None
 
     def _voice_event(self, person: Person, conv: Conversation, correlation: str | None,
                      contact_id: str | None) -> None:
@@ -469,6 +488,12 @@ def contact_body(contact: Contact, person: Person, merged_from: list[str], as_me
         body["cellPhone"] = phone
     if contact.email_written:
         body["personalEmail"] = contact.email_written
+    if contact.shared_lines:
+        for name, line in (("workPhone", person.work_phone), ("homePhone", person.home_phone)):
+            if line:
+                body[name] = {"display": line.e164, "e164": line.e164, "countryCode": line.country}
+        if person.work_email:
+            body["workEmail"] = person.work_email
     if contact.external_id:
         body["externalIds"] = [{"externalSource": dict(CRM_SOURCE), "value": contact.external_id}]
     canonical = contact.merged_into if as_merged and contact.merged_into else contact.id

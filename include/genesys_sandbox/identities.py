@@ -60,6 +60,10 @@ class Person:
     household: str
     devices: list[Device]
     contact_ids: list[str] = field(default_factory=list)  # external contacts that belong to this person
+    # Lines and mailboxes that other people hold too: never evidence of who this person is.
+    work_phone: Phone | None = None  # the company switchboard
+    work_email: str | None = None  # the team mailbox
+    home_phone: Phone | None = None  # the family landline
 
     def email_written(self, style: int) -> str:
         local, domain = self.email.split("@")
@@ -81,6 +85,7 @@ class Contact:
     phone_has_e164: bool
     email_written: str | None
     merged_into: str | None = None  # canonical contact id once merged
+    shared_lines: bool = False  # the record also carries the person's work and home lines
     merged_at: datetime | None = None
 
 
@@ -146,3 +151,50 @@ def make_people(rng: random.Random, count: int) -> tuple[list[Person], list[Hous
             a.devices.append(shared)
             b.devices.append(shared)
     return people, households
+
+
+@dataclass
+class SharedLine:
+    """A number or mailbox several people hold: a company switchboard and team mailbox, or a
+    family landline. Contacts carry it; it says nothing about which of them is calling."""
+
+    kind: str  # shared_switchboard, shared_mailbox, family_landline
+    value: str  # E.164 or lower-case email
+    persons: list[str]
+
+
+def plant_shared_lines(rng: random.Random, people: list[Person], households: list[Household]) -> list[SharedLine]:
+    """B2B customers whose contacts carry their company's switchboard and team mailbox, and
+    families whose contacts carry one landline. Numbers come from an exchange (556) people's own
+    numbers never use."""
+    used: set[str] = set()
+
+    def line() -> Phone:
+        while True:
+            national = rng.choice(US_AREA_CODES) + "556" + f"{rng.randrange(0, 10000):04d}"
+            if national not in used:
+                used.add(national)
+                return Phone("+1" + national, national, "US")
+
+    shared: list[SharedLine] = []
+    by_id = {p.pid: p for p in people}
+    for household in households:
+        if len(household.members) >= 2 and rng.random() < 0.3:
+            landline = line()
+            for pid in household.members:
+                by_id[pid].home_phone = landline
+            shared.append(SharedLine("family_landline", landline.e164, list(household.members)))
+    # About one customer in twelve calls on behalf of a company; companies employ 3 to 25 of them.
+    workers = [p for p in people if rng.random() < 0.08]
+    company = 0
+    while len(workers) >= 3:
+        size = min(len(workers), rng.randrange(3, 26))
+        staff, workers = workers[:size], workers[size:]
+        company += 1
+        switchboard, mailbox = line(), f"info@company{company}.example.com"
+        for person in staff:
+            person.work_phone, person.work_email = switchboard, mailbox
+        pids = [p.pid for p in staff]
+        shared.append(SharedLine("shared_switchboard", switchboard.e164, pids))
+        shared.append(SharedLine("shared_mailbox", mailbox, pids))
+    return shared

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from .action_maps import ActionMap, make_action_maps, truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
-from .identities import Contact, Household, Person, make_people
+from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
 from .timefmt import days_between, iso
 
@@ -41,6 +41,7 @@ class Org:
     campaigns: list[Campaign]
     scorecards: list[Scorecard]
     action_maps: list[ActionMap] = field(default_factory=list)
+    shared_lines: list[SharedLine] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.campaign_by_id = {c.id: c for c in self.campaigns}
@@ -68,13 +69,14 @@ def generate(config: OrgConfig) -> Org:
         raise ValueError("customers and days must be at least 1")
     rng = random.Random(config.seed)
     people, households = make_people(rng, config.customers)
+    shared_lines = plant_shared_lines(random.Random(f"{config.seed}-shared-lines"), people, households)
     campaigns, scorecards = make_predictive(rng, config.first_day, config.last_day)
     activity_gen = ActivityGenerator(rng, people, households, config.first_day, config.last_day,
-                                     config.activity_scale)
+                                     config.activity_scale, line_rng=random.Random(f"{config.seed}-line-calls"))
     contacts = activity_gen.make_contacts()
     activity = activity_gen.run()
     action_maps = make_action_maps(config.seed, campaigns, config.first_day, config.last_day)
-    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps)
+    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines)
 
 
 def ground_truth(org: Org) -> dict:
@@ -110,6 +112,10 @@ def ground_truth(org: Org) -> dict:
         resolvable[key] = groups.setdefault(root, f"G{len(groups) + 1:06d}")
 
     traps = list(org.activity.traps)
+    # Shared lines are held by different people: not one of their links is allowed, so none is in
+    # ``edges``; the trap lists who must stay apart.
+    for line in org.shared_lines:
+        traps.append({"kind": line.kind, "value": line.value, "persons": line.persons})
     for household in org.households:
         if len(household.members) > 1:
             traps.append({"kind": "nat_household", "ip": household.nat_ip, "persons": household.members})

@@ -2,7 +2,8 @@
 with ranked as (
     select
         *,
-        row_number() over (partition by json ->> 'id' order by date desc) as recency
+        row_number() over (partition by json ->> 'id' order by date desc) as recency,
+        min(date) over (partition by json ->> 'id') as first_extracted_date
     from {{ raw_source('external_contacts') }}
 )
 
@@ -18,6 +19,7 @@ select
     json ->> 'workEmail' as work_email_token,
     {{ utc_timestamp("json ->> 'createDate'") }} as created_at,
     {{ utc_timestamp("json ->> 'modifyDate'") }} as modified_at,
+    first_extracted_date,
     date as last_extracted_date
 from ranked
 where recency = 1

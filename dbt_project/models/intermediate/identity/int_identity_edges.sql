@@ -2,7 +2,9 @@
 -- emails; merges to the canonical contact; a journey session the platform tied to a contact; a
 -- conversation's contact, caller line and email sender; a chat started from a web session; and the
 -- correlation id carried from an authenticated web session into a call. Never an IP address, a
--- device, a cookie shared by a household, or a number typed into a web form.
+-- device, a cookie shared by a household, or a number typed into a web form. Each edge carries the
+-- day it was first seen, which dates its nodes (the oldest node of a customer anchors its key), and
+-- the contact field a phone or email sits in (home and work lines are often shared).
 
 with contacts as (
     select * from {{ ref('stg_genesys__external_contacts') }}
@@ -10,66 +12,76 @@ with contacts as (
 
 customer_sessions as (
     select distinct
-        conversation_id, external_contact_id, correlation_id, media_type, ani, address_from, journey_session_id
+        conversation_id, external_contact_id, correlation_id, media_type, ani, address_from, journey_session_id,
+        slice_date as seen_on
     from {{ ref('int_conversation_segments') }}
     where purpose in ('customer', 'external')
 ),
 
 web_events as (
-    select distinct session_id, correlation_id
+    select session_id, correlation_id, min(slice_date) as seen_on
     from {{ ref('stg_genesys__journey_events') }}
     where session_type = 'web' and correlation_id is not null
+    group by session_id, correlation_id
 ),
 
 telephony_events as (
-    select distinct session_id as conversation_id, journey_customer_id, journey_customer_id_type, correlation_id
+    select session_id as conversation_id, journey_customer_id, journey_customer_id_type, correlation_id,
+           min(slice_date) as seen_on
     from {{ ref('stg_genesys__journey_events') }}
     where session_type = 'conversation'
+    group by session_id, journey_customer_id, journey_customer_id_type, correlation_id
 ),
 
 edges as (
-    select 'contact:' || contact_id as node_a, 'crm:' || crm_external_id as node_b, 'crm_external_id' as rule
+    select 'contact:' || contact_id as node_a, 'crm:' || crm_external_id as node_b, 'crm_external_id' as rule,
+           first_extracted_date as seen_on
     from contacts where crm_external_id is not null
     union all
-    select 'contact:' || contact_id, 'phone:' || phone, 'contact_phone'
-    from contacts, lateral (select cell_phone_token as phone union all select home_phone_token union all select work_phone_token) as phones
+    select 'contact:' || contact_id, 'phone:' || phone, rule, first_extracted_date
+    from contacts, lateral (select cell_phone_token as phone, 'contact_cell_phone' as rule
+                            union all select home_phone_token, 'contact_home_phone'
+                            union all select work_phone_token, 'contact_work_phone') as phones
     where phone is not null
     union all
-    select 'contact:' || contact_id, 'email:' || email, 'contact_email'
-    from contacts, lateral (select personal_email_token as email union all select work_email_token) as emails
+    select 'contact:' || contact_id, 'email:' || email, rule, first_extracted_date
+    from contacts, lateral (select personal_email_token as email, 'contact_personal_email' as rule
+                            union all select work_email_token, 'contact_work_email') as emails
     where email is not null
     union all
-    select 'contact:' || contact_id, 'contact:' || canonical_contact_id, 'contact_merge'
+    select 'contact:' || contact_id, 'contact:' || canonical_contact_id, 'contact_merge', first_extracted_date
     from contacts where canonical_contact_id <> contact_id
     union all
-    select 'session:' || session_id, 'contact:' || external_contact_id, 'session_contact'
+    select 'session:' || session_id, 'contact:' || external_contact_id, 'session_contact', cast(created_at as date)
     from {{ ref('stg_genesys__journey_sessions') }} where external_contact_id is not null
     union all
-    select 'session:' || session_id, 'correlation:' || correlation_id, 'web_correlation'
+    select 'session:' || session_id, 'correlation:' || correlation_id, 'web_correlation', seen_on
     from web_events
     union all
-    select 'conversation:' || conversation_id, 'contact:' || external_contact_id, 'conversation_contact'
+    select 'conversation:' || conversation_id, 'contact:' || external_contact_id, 'conversation_contact', seen_on
     from customer_sessions where external_contact_id is not null
     union all
-    select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'call_correlation'
+    select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'call_correlation', seen_on
     from customer_sessions where correlation_id is not null
     union all
-    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'chat_from_web_session'
+    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'chat_from_web_session', seen_on
     from customer_sessions where journey_session_id is not null
     union all
     -- Caller line and sender address: pseudonymized tokens whose kind is in their prefix.
     select 'conversation:' || conversation_id,
            case when address like 'pii_phone_%' then 'phone:' else 'email:' end || address,
-           'conversation_address'
+           'conversation_address', seen_on
     from customer_sessions, lateral
          (select ani as address union all select address_from) as addresses
     where address like 'pii_phone_%' or address like 'pii_email_%'
     union all
-    select 'conversation:' || conversation_id, 'contact:' || journey_customer_id, 'telephony_event_contact'
+    select 'conversation:' || conversation_id, 'contact:' || journey_customer_id, 'telephony_event_contact', seen_on
     from telephony_events where journey_customer_id_type = 'externalContactId' and journey_customer_id is not null
     union all
-    select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'telephony_event_correlation'
+    select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'telephony_event_correlation', seen_on
     from telephony_events where correlation_id is not null
 )
 
-select distinct node_a, node_b, rule from edges
+select node_a, node_b, rule, min(seen_on) as seen_on
+from edges
+group by node_a, node_b, rule

@@ -1,0 +1,154 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='node',
+        incremental_strategy='delete+insert',
+        full_refresh=false,
+        on_schema_change='fail',
+    )
+}}
+-- The customer key of every identity node, kept from build to build. A build resolves again only
+-- the customers one of whose nodes gained or lost a link, and new nodes; everyone else keeps the
+-- row they have. A key belongs to its anchor, the oldest node that held it (first seen, then
+-- smallest id): the customer holding the anchor keeps the key, so a customer that merges keeps the
+-- older key and retires the younger one, a part split off gets a key of its own, and a newer node,
+-- however small its id, never renames anyone. Never fully refreshed: the keys are promises to the
+-- people who saved them.
+
+with identity_links as (
+    select node_a, node_b from {{ ref('int_identity_links') }}
+),
+
+adjacency as (
+    select node_a as node, node_b as neighbour from identity_links
+    union all
+    select node_b, node_a from identity_links
+),
+
+nodes as (
+    select nodes.node, nodes.first_seen_on, {{ links_fingerprint('adjacency.neighbour') }} as links_fingerprint
+    from {{ ref('int_identity_nodes') }} as nodes
+    left join adjacency on adjacency.node = nodes.node
+    group by nodes.node, nodes.first_seen_on
+),
+
+{% if is_incremental() %}
+previous as (
+    select node, customer_key, links_fingerprint from {{ this }}
+),
+
+touched_keys as (
+    select distinct previous.customer_key
+    from nodes
+    join previous on previous.node = nodes.node
+    where nodes.links_fingerprint <> previous.links_fingerprint
+),
+
+affected as (
+    select nodes.node, nodes.first_seen_on, nodes.links_fingerprint, previous.customer_key as previous_key
+    from nodes
+    left join previous on previous.node = nodes.node
+    where previous.node is null
+        or previous.customer_key in (select customer_key from touched_keys)
+),
+
+-- Keys that nodes this build leaves alone still hold: never issued again.
+taken_keys as (
+    select distinct customer_key from previous
+    where not exists (select 1 from affected where affected.node = previous.node)
+),
+{% else %}
+affected as (
+    select node, first_seen_on, links_fingerprint, cast(null as varchar) as previous_key from nodes
+),
+
+taken_keys as (
+    select cast(null as varchar) as customer_key where 1 = 0
+),
+{% endif %}
+
+affected_nodes as (
+    select node from affected
+),
+
+-- Unchanged links never leave a resolved customer, so the affected nodes' links are all inside.
+affected_links as (
+    select identity_links.node_a, identity_links.node_b
+    from identity_links
+    join affected on affected.node = identity_links.node_a
+),
+
+components as (
+    {{ connected_components('affected_links', 'affected_nodes') }}
+),
+
+members as (
+    select components.component, affected.*
+    from components
+    join affected on affected.node = components.node
+),
+
+key_anchors as (
+    select previous_key as customer_key, node as anchor, first_seen_on as anchor_seen_on
+    from (
+        select members.*, row_number() over (partition by previous_key order by first_seen_on, node) as age
+        from members
+        where previous_key is not null
+    ) as holders
+    where age = 1
+),
+
+owned as (
+    select members.component, key_anchors.*
+    from key_anchors
+    join members on members.node = key_anchors.anchor
+),
+
+kept as (
+    select component, customer_key
+    from (
+        select owned.*, row_number() over (partition by component order by anchor_seen_on, anchor) as age
+        from owned
+    ) as by_age
+    where age = 1
+),
+
+component_anchors as (
+    select component, node as anchor, previous_key as anchor_previous_key
+    from (
+        select members.*, row_number() over (partition by component order by first_seen_on, node) as age
+        from members
+    ) as by_age
+    where age = 1
+),
+
+issued as (
+    select
+        component,
+        case
+            when 'cust_' || substr(md5(anchor), 1, 20) in (
+                select customer_key from taken_keys union all select customer_key from kept
+            ) then 'cust_' || substr(md5(anchor || ':' || coalesce(anchor_previous_key, '')), 1, 20)
+            else 'cust_' || substr(md5(anchor), 1, 20)
+        end as customer_key
+    from component_anchors
+    where not exists (select 1 from kept where kept.component = component_anchors.component)
+),
+
+assigned as (
+    select component, customer_key from kept
+    union all
+    select component, customer_key from issued
+)
+
+select
+    members.node,
+    split_part(members.node, ':', 1) as node_type,
+    substr(members.node, length(split_part(members.node, ':', 1)) + 2) as node_id,
+    assigned.customer_key,
+    members.previous_key,
+    members.first_seen_on,
+    members.links_fingerprint,
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as resolved_at
+from members
+join assigned on assigned.component = members.component

@@ -1,0 +1,21 @@
+-- Every identity node (contact, conversation, journey session, identifier) with the day it was
+-- first seen. A demoted identifier is still a node; it just has no links.
+
+with seen as (
+    select node_a as node, seen_on from {{ ref('int_identity_edges') }}
+    union all
+    select node_b, seen_on from {{ ref('int_identity_edges') }}
+    union all
+    select 'conversation:' || conversation_id, slice_date from {{ ref('stg_genesys__conversations') }}
+    union all
+    select 'session:' || session_id, cast(created_at as date) from {{ ref('stg_genesys__journey_sessions') }}
+    union all
+    select 'session:' || session_id, slice_date
+    from {{ ref('stg_genesys__journey_events') }} where session_type = 'web'
+    union all
+    select 'contact:' || contact_id, first_extracted_date from {{ ref('stg_genesys__external_contacts') }}
+)
+
+select node, min(seen_on) as first_seen_on
+from seen
+group by node
