@@ -15,6 +15,9 @@ from genesys_elt.warehouse.dbt import MART_TABLES
 
 # How a slice was loaded (when, by which run, how many polls), not what it holds.
 VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}
+# What each build changed, not what the slices hold: the same slices built in other steps make
+# another history, as right as the first. Compared only within one warehouse (a re-run, a full refresh).
+BUILD_HISTORY = ("customer_key_history",)
 COLUMNS_SQL = ("select column_name from information_schema.columns where table_schema = 'marts' "
                "and table_name = {} order by ordinal_position")
 
@@ -38,11 +41,15 @@ def _rows(fetch, table: str, columns: list[str]) -> list[str]:
     return sorted(str(tuple(_value(v) for v in row)) for row in fetch(f"select {', '.join(kept)} from marts.{table}"))
 
 
-def duckdb_mart_rows(path: Path) -> dict[str, list[str]]:
+def _tables(with_build_history: bool) -> tuple[str, ...]:
+    return tuple(t for t in MART_TABLES if with_build_history or t not in BUILD_HISTORY)
+
+
+def duckdb_mart_rows(path: Path, with_build_history: bool = False) -> dict[str, list[str]]:
     with duckdb.connect(str(path), read_only=True) as con:
         return {table: _rows(lambda sql: con.execute(sql).fetchall(), table,
                              [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()])
-                for table in MART_TABLES}
+                for table in _tables(with_build_history)}
 
 
 def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
@@ -56,7 +63,7 @@ def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
                 return cur.fetchall()
 
             return {table: _rows(fetch, table, [c for (c,) in fetch(COLUMNS_SQL.format("%s"), (table,))])
-                    for table in MART_TABLES}
+                    for table in _tables(with_build_history=False)}
     finally:
         conn.close()
 

@@ -16,7 +16,14 @@ import duckdb
 import pytest
 
 from genesys_elt.warehouse import dbt as warehouse
-from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
+from genesys_elt.readers.identity_quality import (
+    customer_keys,
+    key_history,
+    key_stability,
+    pairwise_score,
+    reachable_groups,
+    warehouse_assignments,
+)
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
@@ -36,7 +43,7 @@ def loaded(tmp_path_factory):
     control = SandboxSession(url_of(sandbox))
     truth = ground_truth(sandbox.api.org)
     extractor = make_extractor(sandbox, data_dir)
-    extraction_times = []
+    extraction_times, keys_after = [], []
     try:
         with pipeline_environment(data_dir, PII_KEY):
             for day in DAYS:
@@ -44,8 +51,11 @@ def loaded(tmp_path_factory):
                 extract_day(extractor, day, DAYS[0])
                 extraction_times.append(run_at(day))
                 warehouse.build()
+                with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+                    keys_after.append((customer_keys(con), key_history(con)))
             yield {"data_dir": data_dir, "sandbox": sandbox, "truth": truth, "extractor": extractor,
-                   "control": control, "times": extraction_times, "db": data_dir / "warehouse.duckdb"}
+                   "control": control, "times": extraction_times, "db": data_dir / "warehouse.duckdb",
+                   "keys_after": keys_after}
     finally:
         sandbox.shutdown()
 
@@ -129,6 +139,35 @@ def test_identity_resolution_makes_no_false_merge_and_recovers_the_links(loaded)
                 assert not keys_by_person[a] & keys_by_person[b], trap
 
 
+def test_shared_lines_are_listed_as_conflicts_and_join_no_one(loaded):
+    """The planted switchboards, team mailboxes and family landlines held by two or more contacts
+    are in identity_conflicts, and (by the trap check above) none of their people share a key."""
+    shared = [t for t in loaded["truth"]["traps"] if t["kind"] in ("shared_switchboard", "shared_mailbox", "family_landline")]
+    assert {t["kind"] for t in shared} == {"shared_switchboard", "shared_mailbox", "family_landline"}
+    reasons = dict(query(loaded, "select demoted_because, count(*) from marts.identity_conflicts group by 1"))
+    assert reasons.get("shared_line_limit", 0) + reasons.get("distinct_crm_ids", 0) > 0, reasons
+    crm_conflicts = query(loaded, "select count(*) from (select keys.customer_key from staging.stg_genesys__external_contacts as c "
+                                  "join intermediate.int_customer_keys as keys on keys.node = 'contact:' || c.contact_id "
+                                  "where c.crm_external_id is not null and c.canonical_contact_id = c.contact_id "
+                                  "group by 1 having count(distinct c.crm_external_id) > 1)")[0][0]
+    assert crm_conflicts == 0  # no customer holds two CRM customers
+
+
+def test_each_days_build_keeps_every_unmerged_customers_key_and_records_every_retired_one(loaded):
+    """Landing day N+1 on a warehouse of days 1..N: a customer that gained no merge and lost no part
+    keeps its key (0 renamed), and every key that disappeared is in customer_key_history."""
+    builds = loaded["keys_after"]
+    totals = {"customers": 0, "kept": 0, "merged": 0, "split": 0, "retired": 0}
+    for (before, _), (after, history) in zip(builds, builds[1:]):
+        stability = key_stability(before, after, history)
+        assert stability.renamed_without_merge == 0, stability
+        assert stability.retired_without_history == 0, stability
+        for name in totals:
+            totals[name] += getattr(stability, name)
+    print(f"\nkeys over {len(builds) - 1} next-day builds: {totals}")
+    assert totals["kept"] > totals["customers"] * 0.9
+
+
 def test_wrap_up_codes_that_arrive_a_day_late_are_picked_up_by_the_trailing_re_pull(loaded):
     """A late wrap-up code is missing from the first pull of its day; the next days' runs re-pull
     the day and the warehouse ends with the code. Only days that a later run re-pulled count."""
@@ -196,14 +235,17 @@ def test_timeline_piped_into_a_reader_that_stops_early_is_not_an_error(loaded):
 
 
 def test_rerunning_a_loaded_range_and_a_full_refresh_leave_every_mart_identical(loaded):
-    before = duckdb_mart_rows(loaded["db"])
+    before = duckdb_mart_rows(loaded["db"], with_build_history=True)
+    keys_before, _ = loaded["keys_after"][-1]
     assert all(before[table] for table in ("fact_predictive_journey", "customer_timeline", "load_audit"))
-    for day in DAYS[-2:]:  # re-run the last days' DAGs as a backfill would, then dbt
+    for day in DAYS[-2:]:  # re-run past days' DAGs as a backfill would, then dbt
         extract_day(loaded["extractor"], day, DAYS[0])
     warehouse.build()
-    assert_same_marts(duckdb_mart_rows(loaded["db"]), before)
-    warehouse.build(full_refresh=True)  # incremental builds equal a build from nothing
-    assert_same_marts(duckdb_mart_rows(loaded["db"]), before)
+    assert_same_marts(duckdb_mart_rows(loaded["db"], with_build_history=True), before)
+    warehouse.build(full_refresh=True)  # everything rebuilt from the slices; the key registry kept
+    assert_same_marts(duckdb_mart_rows(loaded["db"], with_build_history=True), before)
+    with duckdb.connect(str(loaded["db"]), read_only=True) as con:
+        assert customer_keys(con) == keys_before
 
 
 def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):

@@ -6,7 +6,7 @@ Counted from contingency tables, so no pair is ever enumerated."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 
@@ -87,3 +87,51 @@ def score_against_truth(con, truth: dict) -> tuple[PairwiseScore, PairwiseScore]
     reachable = reachable_groups([tuple(edge) for edge in truth["edges"]], set(assigned))
     return (pairwise_score(assigned, truth["owner"], reachable),
             pairwise_score(assigned, truth["owner"], truth["resolvable"]))
+
+
+@dataclass(frozen=True)
+class KeyStability:
+    """How one build treated the customers of the build before it. A customer that gained no merge
+    and lost no part must keep its key; every key that disappears must be in the key history."""
+
+    customers: int
+    kept: int
+    renamed_without_merge: int  # must be 0
+    merged: int  # its records now share a key with another earlier customer's
+    split: int  # its records now carry more than one key
+    retired: int
+    retired_without_history: int  # must be 0
+
+
+def key_stability(before: dict[str, str], after: dict[str, str], history_keys: set[str]) -> KeyStability:
+    """``before`` and ``after`` map identity nodes to customer keys (``int_customer_keys``) around a
+    build; ``history_keys`` are the previous keys ``customer_key_history`` lists after it."""
+    nodes_of: dict[str, list[str]] = defaultdict(list)
+    for node, key in before.items():
+        nodes_of[key].append(node)
+    earlier_keys_under: dict[str, set[str]] = defaultdict(set)
+    for node, key in after.items():
+        if node in before:
+            earlier_keys_under[key].add(before[node])
+    kept = renamed = merged = split = 0
+    for key, nodes in nodes_of.items():
+        now = {after[n] for n in nodes if n in after}
+        if len(now) > 1:
+            split += 1
+        elif now and len(earlier_keys_under[next(iter(now))]) > 1:
+            merged += 1
+        elif now == {key}:
+            kept += 1
+        elif now:
+            renamed += 1
+    retired = set(before.values()) - set(after.values())
+    return KeyStability(customers=len(nodes_of), kept=kept, renamed_without_merge=renamed, merged=merged,
+                        split=split, retired=len(retired), retired_without_history=len(retired - history_keys))
+
+
+def customer_keys(con) -> dict[str, str]:
+    return dict(con.execute("select node, customer_key from intermediate.int_customer_keys").fetchall())
+
+
+def key_history(con) -> set[str]:
+    return {key for (key,) in con.execute("select previous_customer_key from marts.customer_key_history").fetchall()}
