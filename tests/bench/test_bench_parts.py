@@ -40,8 +40,11 @@ def test_single_statement_timeline_equals_the_dbt_built_one(tmp_path):
 
 
 def test_identity_benchmark_resolves_one_customer_per_synthetic_person():
-    result = identity.run(edges=20_000)  # raises if an edge crosses customers or the count is off
-    assert result["customers"] > 1_000 and result["edges"] <= 20_000
+    # Raises if a link crosses customers, the count is off, the one-day keys differ from a
+    # whole-graph resolution or a key changed outside a merge.
+    result = identity.run(links=20_000)
+    assert result["customers"] > 1_000 and result["history_links"] <= 20_000
+    assert result["merges"] > 0 and 0 < result["resolved_nodes"] < result["nodes"]
 
 
 def test_verdicts_say_by_how_much_a_target_was_missed():

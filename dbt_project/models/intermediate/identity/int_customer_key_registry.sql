@@ -33,37 +33,26 @@ nodes as (
 ),
 
 {% if is_incremental() %}
-previous as (
-    select node, customer_key, links_fingerprint from {{ this }}
+compared as (
+    select nodes.*, previous.customer_key as previous_key,
+           previous.node is null as is_new,
+           previous.links_fingerprint <> nodes.links_fingerprint as links_changed
+    from nodes
+    left join {{ this }} as previous on previous.node = nodes.node
 ),
 
 touched_keys as (
-    select distinct previous.customer_key
-    from nodes
-    join previous on previous.node = nodes.node
-    where nodes.links_fingerprint <> previous.links_fingerprint
+    select distinct previous_key as customer_key from compared where links_changed
 ),
 
 affected as (
-    select nodes.node, nodes.first_seen_on, nodes.links_fingerprint, previous.customer_key as previous_key
-    from nodes
-    left join previous on previous.node = nodes.node
-    where previous.node is null
-        or previous.customer_key in (select customer_key from touched_keys)
-),
-
--- Keys that nodes this build leaves alone still hold: never issued again.
-taken_keys as (
-    select distinct customer_key from previous
-    where not exists (select 1 from affected where affected.node = previous.node)
+    select node, first_seen_on, links_fingerprint, previous_key
+    from compared
+    where is_new or previous_key in (select customer_key from touched_keys)
 ),
 {% else %}
 affected as (
     select node, first_seen_on, links_fingerprint, cast(null as varchar) as previous_key from nodes
-),
-
-taken_keys as (
-    select cast(null as varchar) as customer_key where 1 = 0
 ),
 {% endif %}
 
@@ -122,17 +111,30 @@ component_anchors as (
     where age = 1
 ),
 
+-- A customer that owns no key gets one made from its anchor, unless another customer still
+-- holds that key (its anchor once joined an older node, and has now split away from it).
+candidates as (
+    select component, anchor, anchor_previous_key, 'cust_' || substr(md5(anchor), 1, 20) as customer_key
+    from component_anchors
+    where not exists (select 1 from kept where kept.component = component_anchors.component)
+),
+
 issued as (
     select
         component,
         case
-            when 'cust_' || substr(md5(anchor), 1, 20) in (
-                select customer_key from taken_keys union all select customer_key from kept
-            ) then 'cust_' || substr(md5(anchor || ':' || coalesce(anchor_previous_key, '')), 1, 20)
-            else 'cust_' || substr(md5(anchor), 1, 20)
+            when customer_key in (select customer_key from kept)
+            {%- if is_incremental() %}
+                or exists (
+                    select 1 from {{ this }} as previous
+                    where previous.customer_key = candidates.customer_key
+                        and not exists (select 1 from affected where affected.node = previous.node)
+                )
+            {%- endif %}
+            then 'cust_' || substr(md5(anchor || ':' || coalesce(anchor_previous_key, '')), 1, 20)
+            else customer_key
         end as customer_key
-    from component_anchors
-    where not exists (select 1 from kept where kept.component = component_anchors.component)
+    from candidates
 ),
 
 assigned as (
