@@ -113,9 +113,9 @@ def test_warehouse_dag_has_a_task_per_dbt_node_and_one_writer_in_the_single_slot
 def test_every_model_task_follows_the_single_build(dagbag):
     dag = dagbag.dags[WAREHOUSE]
     producer = dag.get_task("dbt.dbt_producer_watcher")
-    closure = dag.get_task("dbt.int_customer_keys.run")
-    assert "dbt.int_identity_edges.test" in closure.upstream_task_ids  # dependency order kept
-    assert "dbt.int_identity_edges.run" in dag.get_task("dbt.int_identity_edges.test").upstream_task_ids
+    registry = dag.get_task("dbt.int_customer_key_registry.run")
+    assert "dbt.int_identity_links.test" in registry.upstream_task_ids  # dependency order kept
+    assert "dbt.int_identity_links.run" in dag.get_task("dbt.int_identity_links.test").upstream_task_ids
     assert not producer.upstream_task_ids  # the build starts at once; the watchers follow its log
     assert producer.downstream_task_ids == {"dbt.dbt_producer_watcher_done"}
 

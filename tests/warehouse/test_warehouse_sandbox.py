@@ -224,6 +224,24 @@ def test_timeline_command_prints_one_customers_ordered_timeline(loaded):
     assert starts == sorted(starts)
 
 
+def _timeline_cli(loaded, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "genesys_elt", "timeline", *args],
+                          env=dict(os.environ, GENESYS_ELT_DATA_DIR=str(loaded["data_dir"]), GENESYS_ELT_PII_KEY=PII_KEY),
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_timeline_by_a_shared_phone_names_no_one(loaded):
+    from genesys_elt.landing.pseudonymize import Pseudonymizer
+
+    tokens = {t for (t,) in query(loaded, "select identifier_token from marts.identity_conflicts where identifier_kind = 'phone'")}
+    pseudonymizer = Pseudonymizer(PII_KEY.encode())
+    shared = next(t["value"] for t in loaded["truth"]["traps"]
+                  if t["kind"] in ("shared_switchboard", "family_landline") and pseudonymizer.phone(t["value"]) in tokens)
+    refused = _timeline_cli(loaded, "--phone", shared)
+    assert refused.returncode != 0 and "shared by" in refused.stderr and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
 def test_timeline_piped_into_a_reader_that_stops_early_is_not_an_error(loaded):
     key, = query(loaded, "select customer_key from marts.customer_timeline group by 1 order by count(*) desc limit 1")[0]
     reader = subprocess.Popen([sys.executable, "-m", "genesys_elt", "timeline", "--customer-key", key],
@@ -299,6 +317,10 @@ def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_pa
     assert shown and 0 < int(shown.group(1)) < int(shown.group(2))
     rows = re.findall(r"<tr><td>(cust_[0-9a-f]+)</td>", dom)
     assert rows and set(rows) == {customer}
+    # The identity section counts the shared phones and emails the limits demoted.
+    conflicts = re.search(r'<span id="identity-conflicts">([\d,]+)</span>', dom)
+    assert conflicts and int(conflicts.group(1).replace(",", "")) == \
+        query(loaded, "select count(*) from marts.identity_conflicts")[0][0] > 0
     screenshot = tmp_path / "report.png"
     _headless("--window-size=1280,2400", f"--screenshot={screenshot}", report.as_uri())
     assert screenshot.stat().st_size > 50_000  # a blank page is a few kilobytes

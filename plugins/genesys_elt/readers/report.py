@@ -104,11 +104,27 @@ def scorecard_skip_note(con) -> str:
     return f'<p class="note">No scorecard metrics: {html.escape(found[0])}.</p>' if found else ""
 
 
+def identity_summary(con) -> str:
+    """Customers, the identifiers the limits demoted (by reason) and the keys retired or split: a
+    data steward's starting point, as an HTML paragraph."""
+    customers = con.execute("select count(*) from marts.dim_customer").fetchone()[0]
+    demoted = con.execute("select demoted_because, count(*) from marts.identity_conflicts "
+                          "group by 1 order by 1").fetchall()
+    changes = dict(con.execute("select change, count(*) from marts.customer_key_history group by 1").fetchall())
+    reasons = ", ".join(f"{count:,} {reason.replace('_', ' ')}" for reason, count in demoted) or "none"
+    return (f'<p id="identity-summary">{customers:,} customers. '
+            f'<span id="identity-conflicts">{sum(c for _, c in demoted):,}</span> shared phones or emails '
+            f"join no one ({html.escape(reasons)}): see <code>marts.identity_conflicts</code>. "
+            f"Keys retired by a merge: {changes.get('merge', 0):,}; customers split: {changes.get('split', 0):,} "
+            f"(<code>marts.customer_key_history</code>).</p>")
+
+
 def write_report(warehouse: Path, out: Path) -> Path:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         funnels, scorecards = funnel_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
         scorecard_note = "" if scorecards else scorecard_skip_note(con)
+        identity = identity_summary(con)
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
     charts = [("funnel", fig) for _, fig in funnels] + [("scorecard", fig) for _, fig in scorecards] + \
              [("channels", channels)]
@@ -125,6 +141,7 @@ def write_report(warehouse: Path, out: Path) -> Path:
         funnels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
         scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard") or scorecard_note,
         channels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "channels"),
+        identity=identity,
         rows=json.dumps(timeline).replace("</", "<\\/"), cap=TIMELINE_ROWS,
     ), encoding="utf-8")
     return out
@@ -146,6 +163,7 @@ th, td {{ text-align: left; padding: 0.2rem 0.5rem; border-bottom: 1px solid #ee
 <h2>Campaign funnels</h2><div class="grid" id="funnels">{funnels}</div>
 <h2>Scorecard models</h2><div class="grid" id="scorecards">{scorecards}</div>
 <h2>Channel mix</h2><div id="channels">{channels}</div>
+<h2>Identity</h2>{identity}
 <h2>Customer timeline</h2>
 <input id="search" type="search" placeholder="customer key, conversation or session id, channel">
 <p id="shown"></p>

@@ -24,6 +24,10 @@ def resolve_customer_key(con, *, external_id=None, phone=None, email=None, custo
     if customer_key:
         node = None
         found = con.execute("select customer_key from marts.dim_customer where customer_key = ?", [customer_key]).fetchone()
+        if not found:  # a saved key that a merge retired still finds its customer
+            found = con.execute("select current_customer_key from marts.customer_key_history "
+                                "where previous_customer_key = ? and change = 'merge' "
+                                "order by changed_at desc limit 1", [customer_key]).fetchone()
     else:
         if external_id:
             node = f"crm:{external_id}"
@@ -34,6 +38,11 @@ def resolve_customer_key(con, *, external_id=None, phone=None, email=None, custo
             node = f"phone:{pseudonymizer.phone(phone)}" if phone else f"email:{pseudonymizer.email(email)}"
         else:
             raise GenesysEltError("give one of --external-id, --phone, --email, --customer-key")
+        shared = con.execute("select contacts, demoted_because from marts.identity_conflicts "
+                             "where identifier_kind || ':' || identifier_token = ?", [node]).fetchone()
+        if shared:
+            raise CustomerNotFound(f"that {node.split(':')[0]} is shared by {shared[0]} contacts ({shared[1]}): it "
+                                   "names no single customer; see marts.identity_conflicts")
         found = con.execute("select customer_key from intermediate.int_customer_keys where node = ?", [node]).fetchone()
     if not found:
         raise CustomerNotFound("no customer in the warehouse matches that identifier")

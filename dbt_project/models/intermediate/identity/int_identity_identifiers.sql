@@ -68,6 +68,9 @@ select
     usage.contact_groups,
     coalesce(holder_crm_ids.crm_ids, 0) as crm_ids,
     usage.held_as,
+    -- A home or work line names a household or a company, not a person: a conversation that only
+    -- comes from it (without naming its contact) is not joined through it, whoever holds it.
+    not usage.held_as_shared_line as joins_addresses,
     case
         -- It would put two CRM customers together that no platform merge joined.
         when holder_crm_ids.crm_ids > holder_crm_ids.largest_group_crm_ids then 'distinct_crm_ids'
