@@ -13,7 +13,8 @@ import math
 import tempfile
 from pathlib import Path
 
-from genesys_elt.landing.reader import read_manifest
+from genesys_elt.api.catalogue import BULK_CONTACT_IDS
+from genesys_elt.landing.reader import read_manifest, read_records
 from genesys_elt.settings import RATE_SHARE
 from genesys_elt.extract.extractor import Extractor
 from genesys_elt.streams import STREAM_NAMES as STREAMS
@@ -46,7 +47,12 @@ def minimum_requests(data_dir: Path, stream: str, records: int, manifests: list[
         # submit, one status poll, the result pages; conversations first check data availability
         return (stream == "conversations") + 2 + ceil_pages(records, 1000)
     if stream == "external_contacts":
-        return records + manifests[0]["rejected"]  # one GET per contact, found or not
+        # the bulk fetch, a hundred ids a request: the contacts the conversations name, then the
+        # canonical contacts of merged ones
+        referenced = {p["externalContactId"] for c in read_records(data_dir, "conversations", day)
+                      for p in c.get("participants", []) if p.get("externalContactId")}
+        followed = records + manifests[0]["rejected"] - len(referenced)
+        return math.ceil(len(referenced) / BULK_CONTACT_IDS) + math.ceil(followed / BULK_CONTACT_IDS)
     if stream == "journey_sessions":
         manifest = read_manifest(data_dir, stream, day)
         return manifest["contacts"] + manifest["signed_in_sessions_fetched"]

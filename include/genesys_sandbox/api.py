@@ -379,6 +379,32 @@ def get_contact(api: Api, req: Request):
     return 200, body
 
 
+# The most ids one bulk fetch takes; a longer list is refused whole with 400.
+BULK_CONTACT_IDS = 100
+
+
+@route("POST", EC + "/bulk/contacts", "external_contacts_bulk", "external-contacts:readonly")
+def bulk_contacts(api: Api, req: Request):
+    entities = req.body.get("entities") if isinstance(req.body, dict) else None
+    if not isinstance(entities, list) or not entities or \
+            not all(isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] for e in entities):
+        raise ApiError(400, "bad.request", "entities must be a non-empty list of {\"id\": ...}")
+    if len(entities) > BULK_CONTACT_IDS:
+        raise ApiError(400, "bad.request", f"at most {BULK_CONTACT_IDS} entities per request, got {len(entities)}")
+    now = api.clock()
+    results, failed = [], []
+    for index, entity in enumerate(entities):
+        body = contact_at(api.org, entity["id"], now)
+        if body is None:
+            failed.append(index)
+            results.append({"id": entity["id"], "success": False, "status": 404,
+                            "error": {"code": "not.found", "message": f"external contact {entity['id']} not found",
+                                      "status": 404, "retryable": False, "entity": {"id": entity["id"]}}})
+        else:
+            results.append({"id": entity["id"], "success": True, "status": 200, "entity": body})
+    return 200, {"results": results, "errorCount": len(failed), "errorIndexes": failed}
+
+
 @route("POST", EC + "/identifierlookup/contacts", "external_contact_lookup", "external-contacts:readonly")
 def identifier_lookup(api: Api, req: Request):
     body = req.body if isinstance(req.body, dict) else {}

@@ -167,7 +167,9 @@ def test_several_clients_share_the_work(sandbox_for_extract, tmp_path):
     second = OAuthClient.parse("second:second-secret")
     sandbox = sandbox_for_extract(clients=[OAuthClient.parse("sandbox:sandbox-secret"), second])
     extractor = make_extractor(sandbox, tmp_path, extra={"extra_clients": [{"login": "second", "password": "second-secret"}]})
-    extract_days(extractor, days=DAYS[:1], streams=("conversations", "external_contacts"))
+    # journey sessions: one listing per contact, spread over both clients
+    extract_days(extractor, days=DAYS[:1], streams=("conversations", "external_contacts", "journey_events",
+                                                     "journey_sessions"))
     by_client = sandbox.stats.snapshot()["requests"]["byClient"]
     assert set(by_client) == {"sandbox", "second"} and min(by_client.values()) > 5
 
@@ -183,20 +185,20 @@ def test_a_killed_extraction_leaves_the_previous_slice_and_a_rerun_completes(san
     sandbox = sandbox_for_extract(latency_ms=300)
     env = _cli_env(sandbox, tmp_path)
     cmd = [sys.executable, "-m", "genesys_elt", "extract", "--date", DAYS[0].isoformat()]
-    subprocess.run(cmd + ["--stream", "conversations"], env=env, check=True, timeout=120)
-    subprocess.run(cmd + ["--stream", "external_contacts"], env=env, check=True, timeout=120)
-    before = read_manifest(tmp_path, "external_contacts", DAYS[0])
+    for stream in ("conversations", "external_contacts", "journey_events", "journey_sessions"):
+        subprocess.run(cmd + ["--stream", stream], env=env, check=True, timeout=180)
+    before = read_manifest(tmp_path, "journey_sessions", DAYS[0])
     files_before = _landed_files(tmp_path)
 
-    proc = subprocess.Popen(cmd + ["--stream", "external_contacts"], env=env)
-    time.sleep(1.5)  # mid-slice: 300 ms a request, dozens of contacts over four threads
+    proc = subprocess.Popen(cmd + ["--stream", "journey_sessions"], env=env)
+    time.sleep(1.5)  # mid-slice: 300 ms a request, one session listing per contact over four threads
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the extraction was still running when killed"
-    assert read_manifest(tmp_path, "external_contacts", DAYS[0])["run_id"] == before["run_id"]
+    assert read_manifest(tmp_path, "journey_sessions", DAYS[0])["run_id"] == before["run_id"]
     assert _landed_files(tmp_path) == files_before
 
-    subprocess.run(cmd + ["--stream", "external_contacts"], env=env, check=True, timeout=120)
-    after = read_manifest(tmp_path, "external_contacts", DAYS[0])
+    subprocess.run(cmd + ["--stream", "journey_sessions"], env=env, check=True, timeout=180)
+    after = read_manifest(tmp_path, "journey_sessions", DAYS[0])
     assert after["run_id"] != before["run_id"] and after["records"] == before["records"]
     assert _landed_files(tmp_path) == files_before
 
@@ -279,3 +281,26 @@ def test_a_limit_the_org_raised_is_used(sandbox_for_extract, tmp_path):
     assert client.budget.rate == pytest.approx(300 * client.settings.rate_share / 60)
     client.call("GET", "/api/v2/tokens/me")
     assert client.budget.rate == pytest.approx(3000 * client.settings.rate_share / 60)
+
+
+def test_contacts_come_in_bulk_and_one_by_one_where_the_org_has_no_bulk_fetch(sandbox_for_extract, tmp_path):
+    """A hundred contacts a request where the org serves the bulk fetch; where it does not (here: the
+    path remapped to one that answers 404), one GET each after that one refusal. Same slice."""
+    sandbox = sandbox_for_extract()
+    landed = {}
+    for name, extra in (("bulk", None), ("single", {"endpoints": {"external_contacts_bulk": "/api/v2/externalcontacts/none"}})):
+        extractor = make_extractor(sandbox, tmp_path / name, extra=extra)
+        for day in DAYS[:3]:
+            extractor.run("conversations", day)
+            manifest = extractor.run("external_contacts", day)[0]
+            referenced = {p["externalContactId"] for c in read_records(tmp_path / name, "conversations", day)
+                          for p in c["participants"] if p.get("externalContactId")}
+            followed = manifest["records"] + manifest["rejected"] - len(referenced)  # canonical contacts of merges
+            if name == "bulk":
+                assert manifest["requests"] == -(-len(referenced) // 100) + -(-followed // 100)
+            else:
+                # + the refused bulk fetch, once: the extractor remembers the org has none
+                assert manifest["requests"] == len(referenced) + followed + (day == DAYS[0])
+            landed[name, day] = sorted(json.dumps(r, sort_keys=True)
+                                       for r in read_records(tmp_path / name, "external_contacts", day))
+    assert all(landed["bulk", day] == landed["single", day] and landed["bulk", day] for day in DAYS[:3])

@@ -65,6 +65,14 @@ def test_external_contact_shapes(api, shared_sandbox):
                    json={"type": "ExternalId", "value": crm.external_id, "externalSource": {"id": "crm"}})
     assert_conforms(found, "ExternalContact")
     assert found["id"] == crm.id
+    wanted = org.contact_order[:99] + ["no-such-contact"]
+    bulk = api.ok("POST", f"{EC}/bulk/contacts", json={"entities": [{"id": c} for c in wanted]})
+    assert_conforms(bulk, "BulkFetchContactsResponse")
+    assert [r["id"] for r in bulk["results"]] == wanted
+    assert bulk["errorCount"] == 1 and bulk["errorIndexes"] == [99] and bulk["results"][99]["status"] == 404
+    assert all(r["entity"]["id"] == r["id"] for r in bulk["results"][:99])
+    too_many = api.request("POST", f"{EC}/bulk/contacts", json={"entities": [{"id": c} for c in wanted + ["x"]]})
+    assert too_many.status_code == 400 and "at most 100" in too_many.json()["message"]
     scan = api.ok("GET", f"{EC}/scan/contacts", params={"limit": 5})
     assert_conforms(scan, "CursorContactListing")
     assert scan["cursors"]["after"] and scan["nextUri"]

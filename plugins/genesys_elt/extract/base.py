@@ -55,6 +55,8 @@ class ExtractorBase:
         # Whether the org serves the seed contract: unknown until a seed source's first call answers
         # (that call is the probe: a seed org pays nothing for it), then kept for this run.
         self.seed_served: bool | None = None
+        # Whether the org serves the bulk contact fetch: assumed until it answers 404.
+        self.bulk_contacts_served = True
 
     @classmethod
     def from_settings(cls, settings: Settings, **options):
