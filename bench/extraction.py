@@ -73,17 +73,21 @@ def extract_day(url: str, streams=STREAMS, clients: int = 1) -> dict:
             records = sum(m["records"] for m in manifests)
             per_stream[stream] = {"records": records, "requests": extractor.pool.sent - before,
                                   "minimum_requests": minimum_requests(data_dir, stream, records, manifests),
-                                  "seconds": watch.seconds}
+                                  "seconds": watch.seconds,
+                                  "page_bytes_json": sum(m["page_bytes"]["json"] for m in manifests),
+                                  "page_bytes_on_disk": sum(m["page_bytes"]["on_disk"] for m in manifests)}
     requests = sum(s["requests"] for s in per_stream.values())
     minimum = sum(s["minimum_requests"] for s in per_stream.values())
     records = sum(s["records"] for s in per_stream.values())
+    page_bytes = {kind: sum(s[f"page_bytes_{kind}"] for s in per_stream.values()) for kind in ("json", "on_disk")}
     budget_per_minute = LIMIT * RATE_SHARE * clients
     return {"clients": clients, "seconds": whole.seconds, "records": records, "requests": requests,
             "minimum_requests": minimum, "requests_vs_minimum": requests / minimum,
             "records_per_second": records / whole.seconds,
             "requests_per_minute": requests / whole.seconds * 60, "budget_per_minute": budget_per_minute,
             "budget_share": requests / whole.seconds * 60 / budget_per_minute,
-            "retries": sum(c.retried for c in extractor.pool.clients), "streams": per_stream}
+            "retries": sum(c.retried for c in extractor.pool.clients), "streams": per_stream,
+            "bytes_per_record": {kind: size / records for kind, size in page_bytes.items()}}
 
 
 def rate_bound_day(clients: int) -> dict:

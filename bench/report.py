@@ -80,11 +80,16 @@ def write_markdown(results: dict) -> str:
         streams = e["big_day"]["streams"]
         lines += ["", f"The 50,000-conversation day held {streams['conversations']['records']:,} conversations and "
                   f"{streams['journey_events']['records']:,} journey events. Its per-contact streams (external contacts, "
-                  f"journey sessions: one request per contact or session, as the API offers them) need about "
+                  f"journey sessions: contacts 100 a request with the bulk fetch, session listings one per contact) need about "
                   f"{est['per_contact_requests_per_conversation']:.2f} requests per conversation, so the whole day takes "
                   f"about {est['requests']:,} requests: {est['minutes_at_one_client_budget']:.0f} minutes at one "
                   "client's budget. That is why the benchmark runs every stream on a smaller rate-bound day and only "
                   "the bulk streams on the 50,000-conversation day.", ""]
+        sizes = e["big_day"].get("bytes_per_record")
+        if sizes:
+            lines += [f"Raw pages on disk, the 50,000-conversation day's bulk streams: {sizes['json']:,.0f} bytes of JSON "
+                      f"per landed record, {sizes['on_disk']:,.0f} bytes gzip-compressed as landed "
+                      f"({sizes['json'] / sizes['on_disk']:.1f}x smaller).", ""]
     if "incremental" in b:
         i = b["incremental"]
         lines += [f"**Incremental**: extract {i['on_empty']['extract_seconds']:.1f} s + dbt {i['on_empty']['dbt_seconds']:.1f} s "

@@ -107,7 +107,7 @@ REGISTRY: tuple[Stream, ...] = (
     Stream("conversations", CONVERSATIONS_DAG, "Conversation", "conversation",
            (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),), trailing_days=2),
     Stream("external_contacts", CONVERSATIONS_DAG, "ExternalContact", "external_contact",
-           (Source(PLATFORM, ("external_contact",), "external_contacts"),), trailing_days=2,
+           (Source(PLATFORM, ("external_contacts_bulk", "external_contact"), "external_contacts"),), trailing_days=2,
            needs=("conversations",)),
     # A real org has no journey query: the events of the day's known sessions (those of the day's
     # contacts, and the web sessions its chats started from) are read session by session.

@@ -20,7 +20,7 @@ import pytest
 
 from genesys_elt.errors import NotYetAvailable, RateLimited, WriteScopeRefused
 from genesys_elt.landing.layout import RAW
-from genesys_elt.landing.reader import read_manifest, read_records
+from genesys_elt.landing.reader import page_text, read_manifest, read_records
 from genesys_sandbox.auth import OAuthClient
 from genesys_sandbox.org import ground_truth
 from genesys_sandbox.render import canonical_id
@@ -35,7 +35,7 @@ def _landed_files(data_dir: Path) -> dict[str, str]:
     """Every landed page and rejects file (not manifests) with its content hash."""
     root = data_dir / RAW
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*.jsonl")) if not any(part.startswith(".") for part in p.relative_to(root).parts)}
+            for p in sorted(root.rglob("*.jsonl*")) if not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
 def _expected_contacts(org, day: date) -> set[str]:
@@ -153,7 +153,7 @@ def test_write_scopes_are_refused(sandbox_for_extract, tmp_path):
     extractor = make_extractor(sandbox, tmp_path, login="admin", password="admin-secret")
     with pytest.raises(WriteScopeRefused, match="predictive-engagement:edit"):
         extractor.run("campaigns", DAYS[0])
-    assert not (tmp_path / RAW).exists() or not list((tmp_path / RAW).rglob("*.jsonl"))
+    assert not (tmp_path / RAW).exists() or not list((tmp_path / RAW).rglob("*.jsonl*"))
 
 
 def test_conversations_wait_for_the_availability_date(sandbox_for_extract, tmp_path):
@@ -212,7 +212,7 @@ def test_no_secret_token_or_clear_pii_reaches_logs_or_disk(sandbox_for_extract, 
     haystacks = {"log": "\n".join(r.getMessage() for r in caplog.records)}
     for path in (tmp_path / RAW).rglob("*"):
         if path.is_file():
-            haystacks[str(path)] = path.read_text()
+            haystacks[str(path)] = page_text(path)  # compressed pages as their text
     leaks = find_leaks(sandbox, haystacks)
     assert not leaks, leaks
     assert len(haystacks) > 20

@@ -23,6 +23,7 @@ import pytest
 
 from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.landing.layout import RAW
+from genesys_elt.landing.reader import page_text
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.readers.report import write_report
 from genesys_sandbox.limits import FAULT_KINDS
@@ -285,7 +286,7 @@ def test_a_whole_faulted_run_leaks_no_secret_token_or_clear_pii(profile, tmp_pat
             haystacks["dbt.log"] = dbt_log.read_text(errors="replace")
         for path in (tmp_path / "raw").rglob("*"):
             if path.is_file():
-                haystacks[str(path.relative_to(tmp_path))] = path.read_text()
+                haystacks[str(path.relative_to(tmp_path))] = page_text(path)
         with duckdb.connect(str(db), read_only=True) as con:
             tables = con.execute("select table_schema, table_name from information_schema.tables "
                                  "where table_schema not in ('information_schema', 'pg_catalog')").fetchall()
@@ -295,6 +296,6 @@ def test_a_whole_faulted_run_leaks_no_secret_token_or_clear_pii(profile, tmp_pat
         leaks = find_leaks(sandbox, haystacks)
     finally:
         sandbox.shutdown()
-    assert len(tables) > 20 and sum(1 for name in haystacks if name.endswith(".jsonl")) > 20
+    assert len(tables) > 20 and sum(1 for name in haystacks if name.endswith(".jsonl.gz")) > 20
     assert any("rejects.jsonl" in name for name in haystacks)  # the refused records were scanned too
     assert not leaks, leaks

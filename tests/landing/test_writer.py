@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from datetime import date
 
@@ -96,3 +98,32 @@ def test_a_huge_page_lands_whole(tmp_path_factory, size):
         writer.write_page([valid_event(f"e{n}") for n in range(size)])
         manifest = writer.commit()
     assert manifest["records"] == size == sum(1 for _ in read_records(data_dir, "journey_events", DAY))
+
+
+def test_pages_are_compressed_checksummed_as_written_and_the_same_records_give_the_same_bytes(tmp_path):
+    events = [valid_event(f"e{n}") for n in range(200)]
+    hashes = []
+    for attempt in range(2):
+        with SliceWriter(tmp_path, "journey_events", DAY, PSEUDONYMIZER) as writer:
+            writer.write_page(events)
+            manifest = writer.commit()
+        (page,) = slice_dir(tmp_path, "journey_events", DAY).glob("page-*")
+        data = page.read_bytes()
+        assert page.name == "page-00001.jsonl.gz" and data[:2] == b"\x1f\x8b"  # gzip
+        assert manifest["files"][page.name] == hashlib.sha256(data).hexdigest()
+        assert manifest["page_bytes"] == {"json": len(gzip.decompress(data)), "on_disk": len(data)}
+        assert manifest["page_bytes"]["on_disk"] * 3 < manifest["page_bytes"]["json"]
+        hashes.append(manifest["files"][page.name])
+    assert hashes[0] == hashes[1]  # no timestamp in the gzip header
+    assert len(list(read_records(tmp_path, "journey_events", DAY))) == 200
+
+
+def test_slices_landed_before_compression_are_still_read(tmp_path):
+    with SliceWriter(tmp_path, "journey_events", DAY, PSEUDONYMIZER) as writer:
+        writer.write_page([valid_event("e1"), valid_event("e2")])
+        writer.commit()
+    directory = slice_dir(tmp_path, "journey_events", DAY)
+    (page,) = directory.glob("page-*")
+    (directory / "page-00001.jsonl").write_bytes(gzip.decompress(page.read_bytes()))
+    page.unlink()
+    assert [r["id"] for r in read_records(tmp_path, "journey_events", DAY)] == ["e1", "e2"]

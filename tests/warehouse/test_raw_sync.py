@@ -3,6 +3,7 @@ their manifest changes, left alone when it does not, deleted when they leave the
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from datetime import date
 
@@ -78,9 +79,10 @@ def test_a_failed_sync_leaves_the_tables_as_they_were(tmp_path, conn):
     land(tmp_path, DAY, [campaign(1)])
     raw_sync.sync(tmp_path, conn)
     land(tmp_path, DAY, [campaign(2)])
-    page = next(slice_dir(tmp_path, "campaigns", DAY).glob("page-*.jsonl"))
-    page.write_text(page.read_text() + '{"id": "c-3", truncated\n')  # a damaged page mid-sync
+    page = next(slice_dir(tmp_path, "campaigns", DAY).glob("page-*.jsonl.gz"))
+    damaged = gzip.decompress(page.read_bytes()) + b'{"id": "c-3", truncated\n'  # a damaged page mid-sync
+    page.write_bytes(gzip.compress(damaged))
 
-    with pytest.raises(raw_sync.RawSyncError, match=r"page-00001.jsonl: not valid JSON"):
+    with pytest.raises(raw_sync.RawSyncError, match=r"page-00001.jsonl.gz: not valid JSON"):
         raw_sync.sync(tmp_path, conn)
     assert rows(conn, "select json ->> 'id' from genesys_raw.campaigns") == [("c-1",)]

@@ -2,7 +2,7 @@
 the reader, the server-warehouse raw sync and (through ``dbt_vars``) the dbt sources take their
 paths from here.
 
-    raw/genesys/<stream>/date=YYYY-MM-DD/[part=<id>/]page-00001.jsonl, rejects.jsonl, _manifest.json
+    raw/genesys/<stream>/date=YYYY-MM-DD/[part=<id>/]page-00001.jsonl.gz, rejects.jsonl, _manifest.json
     raw/genesys/_skips/<stream>/date=YYYY-MM-DD/<part>.json
 """
 
@@ -16,7 +16,10 @@ RAW = Path("raw") / "genesys"
 MANIFEST = "_manifest.json"
 REJECTS = "rejects.jsonl"
 SKIPS = "_skips"
-PAGE_GLOB = "page-*.jsonl"
+# Pages are gzip-compressed newline-delimited JSON (DuckDB reads them as they are). The glob also
+# finds the uncompressed pages that slices landed before compression still hold.
+PAGE_GLOB = "page-*.jsonl*"
+COMPRESSED = ".gz"
 DAY_GLOB = "date=*"
 PART_GLOB = "part=*"
 SLICE_GLOBS = (f"*/{DAY_GLOB}", f"*/{DAY_GLOB}/{PART_GLOB}")  # under RAW: slices without and with parts
@@ -25,7 +28,7 @@ TMP_PREFIX, OLD_PREFIX, LOCK_PREFIX = ".tmp-", ".old-", ".lock-"
 
 
 def page_name(number: int) -> str:
-    return f"page-{number:05d}.jsonl"
+    return f"page-{number:05d}.jsonl{COMPRESSED}"
 
 
 def slice_dir(data_dir: Path, stream: str, day: date, part: str | None = None) -> Path:

@@ -3,12 +3,13 @@ are ever visible, so a reader never sees half of one."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
 
 from ..errors import NotYetAvailable
-from .layout import PAGE_GLOB, PART_GLOB, manifest_path, slice_dir
+from .layout import COMPRESSED, PAGE_GLOB, PART_GLOB, manifest_path, slice_dir
 
 
 def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
@@ -21,9 +22,14 @@ def read_records(data_dir: Path, stream: str, day: date, part: str | None = None
     base = slice_dir(data_dir, stream, day, part)
     pattern = f"{PART_GLOB}/{PAGE_GLOB}" if part is None and any(base.glob(PART_GLOB)) else PAGE_GLOB
     for page in sorted(base.glob(pattern)):
-        with open(page, encoding="utf-8") as fh:
-            for line in fh:
-                yield json.loads(line)
+        for line in page_text(page).splitlines():
+            yield json.loads(line)
+
+
+def page_text(path: Path) -> str:
+    """A landed file's text, compressed or not."""
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.name.endswith(COMPRESSED) else data).decode("utf-8")
 
 
 def landed_records(data_dir: Path, stream: str, day: date):

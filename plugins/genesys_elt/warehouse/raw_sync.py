@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..landing.layout import MANIFEST, PAGE_GLOB, REJECTS, SliceKey, landed_slices, skip_files
+from ..landing.reader import page_text
 from ..streams import STREAM_NAMES
 
 SCHEMA = "genesys_raw"
@@ -44,7 +45,7 @@ def canonical_json(text: str, origin: Path | None = None) -> str:
 
 
 def _json_lines(path: Path):
-    return (canonical_json(line, path) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return (canonical_json(line, path) for line in page_text(path).splitlines() if line.strip())
 
 
 def create_tables(cur) -> None:
