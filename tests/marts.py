@@ -18,6 +18,10 @@ VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}
 # What each build changed, not what the slices hold: the same slices built in other steps make
 # another history, as right as the first. Compared only within one warehouse (a re-run, a full refresh).
 BUILD_HISTORY = ("customer_key_history",)
+# A customer key keeps the value it was issued with, so two warehouses that built the same slices in
+# other steps (an extra build mid-extraction, another executor) may name one customer differently.
+# Across warehouses a key is compared as the customer it names: its smallest identity node.
+KEY_LABELS_SQL = "select customer_key, min(node) from intermediate.int_customer_keys group by customer_key"
 COLUMNS_SQL = ("select column_name from information_schema.columns where table_schema = 'marts' "
                "and table_name = {} order by ordinal_position")
 
@@ -36,20 +40,28 @@ def _value(value):
     return value
 
 
-def _rows(fetch, table: str, columns: list[str]) -> list[str]:
+def _rows(fetch, table: str, columns: list[str], key_labels: dict | None) -> list[str]:
     kept = [c for c in columns if c not in VOLATILE.get(table, ())]
-    return sorted(str(tuple(_value(v) for v in row)) for row in fetch(f"select {', '.join(kept)} from marts.{table}"))
+    rows = fetch(f"select {', '.join(kept)} from marts.{table}")
+    if key_labels is not None and "customer_key" in kept:
+        at = kept.index("customer_key")
+        rows = [(*row[:at], key_labels.get(row[at], row[at]), *row[at + 1:]) for row in rows]
+    return sorted(str(tuple(_value(v) for v in row)) for row in rows)
 
 
-def _tables(with_build_history: bool) -> tuple[str, ...]:
-    return tuple(t for t in MART_TABLES if with_build_history or t not in BUILD_HISTORY)
+def _tables(same_warehouse: bool) -> tuple[str, ...]:
+    return tuple(t for t in MART_TABLES if same_warehouse or t not in BUILD_HISTORY)
 
 
-def duckdb_mart_rows(path: Path, with_build_history: bool = False) -> dict[str, list[str]]:
+def duckdb_mart_rows(path: Path, same_warehouse: bool = False) -> dict[str, list[str]]:
+    """Every mart's rows; ``same_warehouse`` for a comparison with an earlier state of the same
+    warehouse (a re-run, a full refresh): build history included, keys as they are."""
     with duckdb.connect(str(path), read_only=True) as con:
-        return {table: _rows(lambda sql: con.execute(sql).fetchall(), table,
-                             [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()])
-                for table in _tables(with_build_history)}
+        fetch = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        labels = None if same_warehouse else dict(fetch(KEY_LABELS_SQL))
+        return {table: _rows(fetch, table, [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()],
+                             labels)
+                for table in _tables(same_warehouse)}
 
 
 def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
@@ -62,8 +74,9 @@ def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
                 cur.execute(sql, params)
                 return cur.fetchall()
 
-            return {table: _rows(fetch, table, [c for (c,) in fetch(COLUMNS_SQL.format("%s"), (table,))])
-                    for table in _tables(with_build_history=False)}
+            labels = dict(fetch(KEY_LABELS_SQL))
+            return {table: _rows(fetch, table, [c for (c,) in fetch(COLUMNS_SQL.format("%s"), (table,))], labels)
+                    for table in _tables(same_warehouse=False)}
     finally:
         conn.close()
 

@@ -43,7 +43,7 @@ def test_rerunning_days_3_to_9_of_a_14_day_backfill_leaves_every_mart_identical(
                            extra_env={"GENESYS_ELT_PII_KEY": SANDBOX_PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5"})
     try:
         run_on_airflow(airflow, first, end)
-        clean = duckdb_mart_rows(data_dir / "warehouse.duckdb", with_build_history=True)
+        clean = duckdb_mart_rows(data_dir / "warehouse.duckdb", same_warehouse=True)
         before = {day: read_manifest(data_dir, "journey_events", day)["run_id"] for day in
                   (first + timedelta(days=n) for n in range(DAYS))}
 
@@ -66,7 +66,7 @@ def test_rerunning_days_3_to_9_of_a_14_day_backfill_leaves_every_mart_identical(
 
     after = {day: read_manifest(data_dir, "journey_events", day)["run_id"] for day in before}
     assert {day for day in before if after[day] != before[day]} == set(rerun)  # re-extracted, and only those
-    rows = duckdb_mart_rows(data_dir / "warehouse.duckdb", with_build_history=True)
+    rows = duckdb_mart_rows(data_dir / "warehouse.duckdb", same_warehouse=True)
     ledger["backfill_rerun"] = {"injected": {"rerun_days_3_to_9": len(rerun)}, "equal": rows == clean,
                                 "differing_tables": [t for t in clean if rows[t] != clean[t]]}
     assert_same_marts(rows, clean)
