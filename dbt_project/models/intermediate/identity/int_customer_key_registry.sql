@@ -51,8 +51,17 @@ affected as (
     where is_new or previous_key in (select customer_key from touched_keys)
 ),
 {% else %}
+{#- A first build over a warehouse that already published keys (one built before the registry
+    existed, or whose registry was dropped) starts from those keys, so that nobody's changes. -#}
+{%- set published = adapter.get_relation(this.database, this.schema, 'int_customer_keys')
+    if execute and var('identity_keys_from_published', true) else none %}
 affected as (
-    select node, first_seen_on, links_fingerprint, cast(null as varchar) as previous_key from nodes
+    select nodes.node, nodes.first_seen_on, nodes.links_fingerprint,
+           {{ 'published.customer_key' if published else 'cast(null as varchar)' }} as previous_key
+    from nodes
+    {%- if published %}
+    left join {{ published }} as published on published.node = nodes.node
+    {%- endif %}
 ),
 {% endif %}
 
