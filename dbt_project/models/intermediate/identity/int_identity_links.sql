@@ -14,4 +14,8 @@ where not exists (
         and (identifiers.demoted_because is not null
              or (edges.rule = 'conversation_address' and not identifiers.joins_addresses))
 )
+    -- An address no contact holds (no contact field, no conversation naming its contact) says only
+    -- that the same line was used: a household's or an office's line as often as a person's.
+    and (edges.rule <> 'conversation_address'
+         or exists (select 1 from identifiers where identifiers.identifier = edges.node_b))
 group by node_a, node_b
