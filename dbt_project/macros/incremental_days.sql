@@ -12,3 +12,19 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{#
+  The pre-hook of a model rebuilt by day from `upstream`: in an incremental build, deletes the days
+  whose checksum `upstream` no longer holds (a slice re-landed with other content, or removed), so
+  that changed_days_only then appends exactly those days again.
+#}
+{% macro delete_days_not_in(upstream, day_column='slice_date', checksum_column='slice_checksum') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as built
+    where not exists (
+        select 1 from {{ upstream }} as current_days
+        where current_days.{{ day_column }} = built.{{ day_column }}
+            and current_days.{{ checksum_column }} = built.{{ checksum_column }}
+    )
+    {%- endif -%}
+{%- endmacro %}

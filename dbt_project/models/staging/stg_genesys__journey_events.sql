@@ -1,14 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_slices('journey_events') }}",
+    )
+}}
 -- One row per journey event: web page views, clicks and forms, and telephony events. An event
--- repeated across result pages counts once (the copy on the later page).
+-- repeated across result pages counts once (the copy on the later page). Each slice is parsed once:
+-- a build reads only the slices that are new or changed since the last one.
 with pages as (
     select
         *,
         row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ raw_source('journey_events') }}
+    from {{ slice_pages('journey_events') }}
 )
 
 select
-    date as slice_date,
+    pages.date as slice_date,
+    slices.slice_checksum,
     json ->> 'id' as event_id,
     {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
     json ->> 'eventType' as event_type,
@@ -23,4 +33,5 @@ select
     json -> 'webEvent' -> 'page' ->> 'url' as page_url,
     json -> 'webEvent' -> 'page' ->> 'title' as page_title
 from pages
+join {{ slice_checksums('journey_events') }} as slices on slices.slice_date = pages.date
 where copy_number = 1

@@ -1,29 +1,17 @@
 {{
     config(
         materialized='incremental',
-        unique_key='slice_date',
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='fail',
+        pre_hook="{{ delete_days_not_in(ref('stg_genesys__conversations')) }}",
     )
 }}
 -- Conversations flattened to one row per participant session segment. The costly step of the
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
-with conversation_days as (
-    select slice_date, slice_checksum
-    from {{ ref('int_slice_checksums') }}
-    where stream = 'conversations'
-),
-
-slices as (
-    select * from conversation_days
-    {{ changed_days_only('conversation_days', 'slice_date', 'slice_checksum') }}
-),
-
-conversations as (
-    select conversations.*, slices.slice_checksum
-    from {{ ref('stg_genesys__conversations') }} as conversations
-    join slices on slices.slice_date = conversations.slice_date
+with conversations as (
+    select * from {{ ref('stg_genesys__conversations') }} as conversations
+    {{ changed_days_only('conversations', 'slice_date', 'slice_checksum') }}
 ),
 
 participants as (

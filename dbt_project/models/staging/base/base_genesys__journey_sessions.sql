@@ -1,0 +1,35 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_slices('journey_sessions') }}",
+    )
+}}
+-- One row per journey session and slice: the sessions' JSON parsed once per slice (see
+-- slice_pages). stg_genesys__journey_sessions keeps each session as last extracted.
+with pages as (
+    select
+        *,
+        row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
+    from {{ slice_pages('journey_sessions') }}
+)
+
+select
+    pages.date as slice_date,
+    slices.slice_checksum,
+    json ->> 'id' as session_id,
+    json ->> 'type' as session_type,
+    json ->> 'customerId' as journey_customer_id,
+    json ->> 'customerIdType' as journey_customer_id_type,
+    cast(json ->> 'authenticated' as boolean) as authenticated,
+    json -> 'externalContact' ->> 'id' as external_contact_id,
+    {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
+    {{ utc_timestamp("json ->> 'endedDate'") }} as ended_at,
+    cast(json ->> 'durationInSeconds' as integer) as duration_seconds,
+    cast(json ->> 'pageviewCount' as integer) as pageview_count,
+    cast(json ->> 'eventCount' as integer) as event_count,
+    json -> 'lastPage' ->> 'url' as last_page_url
+from pages
+join {{ slice_checksums('journey_sessions') }} as slices on slices.slice_date = pages.date
+where copy_number = 1
