@@ -13,8 +13,11 @@ import duckdb
 
 from genesys_elt.warehouse.dbt import MART_TABLES
 
-# How a slice was loaded (when, by which run, how many polls), not what it holds.
-VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests")}
+# How a slice was loaded (when, by which run, how many polls), not what it holds; and when an
+# incremental build last wrote a customer's rows.
+VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests"),
+            **{table: ("built_at",) for table in ("fact_conversation", "customer_timeline", "customer_last_context",
+                                                   "dim_customer")}}
 # What each build changed, not what the slices hold: the same slices built in other steps make
 # another history, as right as the first. Compared only within one warehouse (a re-run, a full refresh).
 BUILD_HISTORY = ("customer_key_history",)

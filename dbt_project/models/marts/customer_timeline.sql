@@ -1,4 +1,19 @@
--- One row per touchpoint, in order per customer.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_customers_without_key() }}",
+    )
+}}
+{#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
+    relation calls varchar instead of text is no change. -#}
+{%- set since = last_built_at() %}
+{%- set changed_customers = customers_changed_since(since, records=false, upstream=ref('int_timeline_touchpoints')) %}
+-- depends_on: {{ ref('int_customer_keys') }} (the post-hook)
+-- One row per touchpoint, in order per customer. Kept per customer: a build orders again only the
+-- customers whose touchpoints or identity changed since the last one.
 --
 -- Ordering: web clocks and telephony clocks disagree by a few minutes, so a call that carries a
 -- web session's correlation id is placed after that session's events when they appear to follow
@@ -8,6 +23,11 @@
 
 with touchpoints as (
     select * from {{ ref('int_timeline_touchpoints') }}
+    {%- if since %}
+    where customer_key in (
+        {{ changed_customers }}
+    )
+    {%- endif %}
 ),
 
 correlated_web as (
@@ -58,7 +78,8 @@ select
     ordered.correlation_id,
     ordered.page_url,
     handoffs.handoff_type,
-    handoffs.handoff_from_conversation_id
+    handoffs.handoff_from_conversation_id,
+    {{ build_stamp() }} as built_at
 from ordered
 left join {{ ref('int_conversation_handoffs') }} as handoffs
     on handoffs.conversation_id = ordered.source_id and ordered.source_type = 'conversation'

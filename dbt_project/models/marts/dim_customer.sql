@@ -1,8 +1,27 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_customers_without_key() }}",
+    )
+}}
+{#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
+    relation calls varchar instead of text is no change. -#}
+{%- set since = last_built_at() %}
+{%- set changed_customers = customers_changed_since(since, upstream=ref('int_timeline_touchpoints')) %}
 -- One row per resolved customer: the identity graph's connected component, with the contacts and
--- identifiers it joined. Merged contacts sit under their canonical contact (merged_from_ids).
+-- identifiers it joined. Merged contacts sit under their canonical contact (merged_from_ids). Kept
+-- per customer: a build writes again only the customers whose records or identity changed.
 
 with keys as (
     select * from {{ ref('int_customer_keys') }}
+    {%- if since %}
+    where customer_key in (
+        {{ changed_customers }}
+    )
+    {%- endif %}
 ),
 
 contacts as (
@@ -37,9 +56,11 @@ node_summary as (
 ),
 
 activity as (
-    select customer_key, min(occurred_at) as first_seen_at, max(occurred_at) as last_seen_at
-    from {{ ref('int_timeline_touchpoints') }}
-    group by customer_key
+    select touchpoints.customer_key, min(touchpoints.occurred_at) as first_seen_at,
+           max(touchpoints.occurred_at) as last_seen_at
+    from {{ ref('int_timeline_touchpoints') }} as touchpoints
+    where touchpoints.customer_key in (select customer_key from keys)
+    group by touchpoints.customer_key
 )
 
 select
@@ -54,7 +75,8 @@ select
     node_summary.journey_session_count,
     contact_summary.customer_key is not null as is_known_contact,
     activity.first_seen_at,
-    activity.last_seen_at
+    activity.last_seen_at,
+    {{ build_stamp() }} as built_at
 from node_summary
 left join contact_summary on contact_summary.customer_key = node_summary.customer_key
 left join activity on activity.customer_key = node_summary.customer_key

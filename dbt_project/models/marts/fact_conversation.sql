@@ -1,13 +1,35 @@
--- One row per conversation with the customer it resolved to.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_customers_without_key() }}",
+    )
+}}
+{#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
+    relation calls varchar instead of text is no change. -#}
+{%- set since = last_built_at() %}
+{%- set changed_customers = customers_changed_since(since) %}
+-- One row per conversation with the customer it resolved to, and its contact followed through
+-- merges to the canonical one. Kept per customer: a build writes again only the customers whose
+-- conversations, contacts or identity changed since the last one.
 
-with conversations as (
-    select * from {{ ref('int_conversations') }}
-),
-
-keys as (
+with keys as (
     select node_id as conversation_id, customer_key
     from {{ ref('int_customer_keys') }}
     where node_type = 'conversation'
+    {%- if since %}
+        and customer_key in ({{ changed_customers }})
+    {%- endif %}
+),
+
+conversations as (
+    select * from {{ ref('int_conversations') }}
+),
+
+contacts as (
+    select contact_id, canonical_contact_id from {{ ref('stg_genesys__external_contacts') }}
 )
 
 select
@@ -24,9 +46,11 @@ select
     conversations.wrap_up_code,
     conversations.division_ids,
     conversations.is_in_progress,
-    conversations.external_contact_id,
+    coalesce(contacts.canonical_contact_id, conversations.external_contact_id) as external_contact_id,
     conversations.correlation_id,
     conversations.journey_session_id,
-    conversations.slice_date
+    conversations.slice_date,
+    {{ build_stamp() }} as built_at
 from conversations
-left join keys on keys.conversation_id = conversations.conversation_id
+join keys on keys.conversation_id = conversations.conversation_id
+left join contacts on contacts.contact_id = conversations.external_contact_id

@@ -51,7 +51,7 @@ select
     scorecards.f1_score,
     scorecards.actual_conversion_rate,
     -- An action map's own version on the Platform source; the scorecard's model on the seed contract.
-    coalesce(steps.model_version, scorecards.model_version) as model_version,
+    cast(coalesce(steps.model_version, scorecards.model_version) as text) as model_version,
     scorecards.retraining_timestamp,
     -- Nothing settles later on the Platform source: it has no scorecard outcomes to wait for.
     case

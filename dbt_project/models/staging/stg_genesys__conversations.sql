@@ -15,12 +15,13 @@ with pages as (
         row_number() over (
             partition by date, json ->> 'conversationId' order by filename desc, cast(json as varchar)
         ) as copy_number
-    from {{ slice_pages('conversations') }}
+    from {{ slice_pages('conversations') }} as raw_pages
 )
 
 select
     pages.date as slice_date,
     slices.slice_checksum,
+    {{ build_stamp() }} as parsed_at,
     json ->> 'conversationId' as conversation_id,
     {{ utc_timestamp("json ->> 'conversationStart'") }} as started_at,
     {{ utc_timestamp("json ->> 'conversationEnd'") }} as ended_at,

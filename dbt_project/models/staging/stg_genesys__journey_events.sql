@@ -13,12 +13,13 @@ with pages as (
     select
         *,
         row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('journey_events') }}
+    from {{ slice_pages('journey_events') }} as raw_pages
 )
 
 select
     pages.date as slice_date,
     slices.slice_checksum,
+    {{ build_stamp() }} as parsed_at,
     json ->> 'id' as event_id,
     {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
     json ->> 'eventType' as event_type,

@@ -1,10 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_days_not_in(ref('int_conversation_segments')) }}",
+    )
+}}
 -- One row per conversation, flattened once for every reader (fact_conversation, the timeline).
 -- Only the customer-facing participant and the agents count; IVR, ACD, bots and other system
 -- participants are dropped. Duration runs from start to the end of the last wrap-up; a
--- conversation still in progress is flagged and has no duration.
+-- conversation still in progress is flagged and has no duration. Rebuilt by day, like the segments.
 
-with segments as (
-    select * from {{ ref('int_conversation_segments') }}
+with segment_days as (
+    select distinct slice_date, slice_checksum from {{ ref('int_conversation_segments') }}
+),
+
+changed_days as (
+    select * from segment_days
+    {{ changed_days_only('segment_days', 'slice_date', 'slice_checksum') }}
+),
+
+day_segments as (
+    select segments.*
+    from {{ ref('int_conversation_segments') }} as segments
+    join changed_days on changed_days.slice_date = segments.slice_date
+),
+
+segments as (
+    select * from day_segments
     where purpose in ('customer', 'external', 'agent')
 ),
 
@@ -46,12 +69,8 @@ wrap_ups as (
 ),
 
 conversations as (
-    select distinct slice_date, conversation_id, started_at, ended_at, direction, division_ids
-    from {{ ref('int_conversation_segments') }}
-),
-
-contacts as (
-    select contact_id, canonical_contact_id from {{ ref('stg_genesys__external_contacts') }}
+    select distinct slice_date, slice_checksum, conversation_id, started_at, ended_at, direction, division_ids
+    from day_segments
 )
 
 select
@@ -71,12 +90,12 @@ select
     wrap_ups.wrap_up_code,
     conversations.division_ids,
     conversations.ended_at is null as is_in_progress,
-    coalesce(contacts.canonical_contact_id, customer.external_contact_id) as external_contact_id,
+    customer.external_contact_id,
     customer.correlation_id,
     customer.journey_session_id,
-    conversations.slice_date
+    conversations.slice_date,
+    conversations.slice_checksum
 from conversations
 left join customer on customer.conversation_id = conversations.conversation_id
 left join last_agent on last_agent.conversation_id = conversations.conversation_id
 left join wrap_ups on wrap_ups.conversation_id = conversations.conversation_id and wrap_ups.latest = 1
-left join contacts on contacts.contact_id = customer.external_contact_id

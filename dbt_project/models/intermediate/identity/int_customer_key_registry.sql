@@ -160,6 +160,6 @@ select
     members.previous_key,
     members.first_seen_on,
     members.links_fingerprint,
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as resolved_at
+    {{ build_stamp() }} as resolved_at
 from members
 join assigned on assigned.component = members.component

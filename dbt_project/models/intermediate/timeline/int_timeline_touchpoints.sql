@@ -1,7 +1,48 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+        on_schema_change='fail',
+        post_hook="{{ delete_customers_without_key() }}",
+    )
+}}
+{%- set since = last_built_at() %}
+{%- set changed_customers = customers_changed_since(since) %}
 -- Every touchpoint with its customer: web events, journey sessions and conversations, in one shape.
+-- Kept per customer: a build writes again only the customers whose records or identity changed
+-- since the last one (see incremental_customers.sql).
 
-with keys as (
+with
+{%- if since %}
+staged_days as (
+    select 'web_event' as source_type, slice_date, max(parsed_at) as parsed_at
+    from {{ ref('stg_genesys__journey_events') }} group by slice_date
+    union all
+    select 'journey_session', slice_date, max(parsed_at)
+    from {{ ref('base_genesys__journey_sessions') }} group by slice_date
+    union all
+    select 'conversation', slice_date, max(parsed_at)
+    from {{ ref('stg_genesys__conversations') }} group by slice_date
+),
+
+rebuilt_customers as (
+    {{ changed_customers }}
+    union
+    -- a record of a slice parsed again, or no longer landed, may be gone: its customer is rebuilt
+    select built.customer_key
+    from {{ this }} as built
+    left join staged_days
+        on staged_days.source_type = built.source_type and staged_days.slice_date = built.slice_date
+    where staged_days.parsed_at is null or staged_days.parsed_at > {{ since }}
+),
+{%- endif %}
+
+keys as (
     select node, customer_key from {{ ref('int_customer_keys') }}
+    {%- if since %}
+    where customer_key in (select customer_key from rebuilt_customers)
+    {%- endif %}
 ),
 
 web_events as (
@@ -20,7 +61,8 @@ web_events as (
         cast(null as varchar) as wrap_up_code,
         cast(null as integer) as duration_seconds,
         events.correlation_id,
-        events.page_url
+        events.page_url,
+        events.slice_date
     from {{ ref('stg_genesys__journey_events') }} as events
     join keys on keys.node = 'session:' || events.session_id
     where events.session_type = 'web'
@@ -42,7 +84,8 @@ sessions as (
         cast(null as varchar) as wrap_up_code,
         sessions.duration_seconds,
         cast(null as varchar) as correlation_id,
-        sessions.last_page_url as page_url
+        sessions.last_page_url as page_url,
+        sessions.last_extracted_date as slice_date
     from {{ ref('stg_genesys__journey_sessions') }} as sessions
     join keys on keys.node = 'session:' || sessions.session_id
 ),
@@ -63,13 +106,14 @@ conversations as (
         conversations.wrap_up_code,
         conversations.duration_seconds,
         conversations.correlation_id,
-        cast(null as varchar) as page_url
+        cast(null as varchar) as page_url,
+        conversations.slice_date
     from {{ ref('int_conversations') }} as conversations
-    left join keys on keys.node = 'conversation:' || conversations.conversation_id
+    join keys on keys.node = 'conversation:' || conversations.conversation_id
 )
 
-select * from web_events
+select *, {{ build_stamp() }} as built_at from web_events
 union all
-select * from sessions
+select *, {{ build_stamp() }} from sessions
 union all
-select * from conversations
+select *, {{ build_stamp() }} from conversations

@@ -12,12 +12,13 @@ with pages as (
     select
         *,
         row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('external_contacts') }}
+    from {{ slice_pages('external_contacts') }} as raw_pages
 )
 
 select
     pages.date as slice_date,
     slices.slice_checksum,
+    {{ build_stamp() }} as parsed_at,
     json ->> 'id' as contact_id,
     coalesce(json -> 'canonicalContact' ->> 'id', json ->> 'id') as canonical_contact_id,
     json ->> 'type' as contact_type,

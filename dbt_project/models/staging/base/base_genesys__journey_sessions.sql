@@ -12,12 +12,13 @@ with pages as (
     select
         *,
         row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('journey_sessions') }}
+    from {{ slice_pages('journey_sessions') }} as raw_pages
 )
 
 select
     pages.date as slice_date,
     slices.slice_checksum,
+    {{ build_stamp() }} as parsed_at,
     json ->> 'id' as session_id,
     json ->> 'type' as session_type,
     json ->> 'customerId' as journey_customer_id,

@@ -1,0 +1,107 @@
+"""Incremental builds equal a full refresh. Days 1..N land and are built; then day N+1 lands with
+its trailing days, day N-1 re-landed with one conversation changed (another wrap-up code, and no
+longer naming its contact: its customer splits), and the next build parses only those slices and
+rewrites only the customers they touch. Its marts equal a full refresh over the same slices, on
+DuckDB and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import duckdb
+import psycopg2
+import pytest
+
+from genesys_elt.warehouse import dbt as warehouse
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
+from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
+from tests.daily import extract_day, run_at
+from tests.extract.conftest import PII_KEY, make_extractor
+from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_mart_rows
+
+pytestmark = pytest.mark.integration
+END = date(2026, 11, 21)
+DAYS = [END - timedelta(days=n) for n in range(4, -1, -1)]  # N = DAYS[-2]; DAYS[-1] is N+1
+CHANGED_CODE = "incremental-test-wrapup"
+
+
+def _change_a_conversation(sandbox, day: date) -> str:
+    """One of the day's conversations that names its contact gets another wrap-up code and stops
+    naming its contact; returns its id."""
+    for conversation in sandbox.api.org.conversations:
+        participants = conversation.body["participants"]
+        named = [p for p in participants if p.get("externalContactId")]
+        wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
+                   if s.get("segmentType") == "wrapup"]
+        if conversation.day == day and named and wrapups and not conversation.late_wrapup:
+            for participant in named:
+                del participant["externalContactId"]
+            for segment in wrapups:
+                segment["wrapUpCode"] = CHANGED_CODE
+            return conversation.body["conversationId"]
+    raise AssertionError(f"no conversation on {day} names its contact and has a wrap-up")
+
+
+def _postgres_env(data_dir, database: str) -> dict:
+    return {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "postgres",
+            "GENESYS_ELT_PG_DATABASE": database, "GENESYS_ELT_PG_HOST": POSTGRES["host"],
+            "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]), "GENESYS_ELT_PG_USER": POSTGRES["user"]}
+
+
+def _parsed_days(con_execute, model: str) -> set[str]:
+    return {str(day) for (day,) in con_execute(
+        f"select distinct slice_date from {model} where parsed_at = (select max(parsed_at) from {model})")}
+
+
+def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp_path):
+    data_dir = tmp_path / "data"
+    database = "genesys_elt_incremental"
+    fresh_postgres_database(database, byte_order=True)
+    pg_env = _postgres_env(data_dir, database)
+    sandbox = start_sandbox(customers=120, days=len(DAYS), job_latency_seconds=0.05)
+    control = SandboxSession(url_of(sandbox))
+    extractor = make_extractor(sandbox, data_dir)
+    db = data_dir / "warehouse.duckdb"
+    try:
+        with pipeline_environment(data_dir, PII_KEY):
+            for day in DAYS[:-1]:
+                control.control(now=run_at(day).isoformat())
+                extract_day(extractor, day, DAYS[0])
+            warehouse.build()
+            warehouse.build(env=pg_env)
+
+            changed = _change_a_conversation(sandbox, DAYS[-3])
+            control.control(now=run_at(DAYS[-1]).isoformat())
+            extract_day(extractor, DAYS[-1], DAYS[0])  # day N+1, and N and N-1 again
+            warehouse.build()
+            warehouse.build(env=pg_env)
+
+            with duckdb.connect(str(db), read_only=True) as con:
+                execute = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+                # Only the re-landed slices were parsed again (N+1 new, N-1 changed; N unchanged
+                # unless its own late wrap-ups arrived), and the change reached the marts.
+                reparsed = _parsed_days(execute, "staging.stg_genesys__conversations")
+                assert str(DAYS[-1]) in reparsed and str(DAYS[-3]) in reparsed
+                assert not reparsed & {str(d) for d in DAYS[:-3]}, reparsed
+                assert _parsed_days(execute, "staging.stg_genesys__journey_events") == {str(DAYS[-1])}
+                assert execute(f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'") \
+                    == [(CHANGED_CODE,)]
+                rewritten, customers = execute(
+                    "select count(distinct customer_key) filter (where built_at = (select max(built_at) from "
+                    "marts.customer_timeline)), count(distinct customer_key) from marts.customer_timeline")[0]
+                assert 0 < rewritten < customers, (rewritten, customers)  # the untouched keep their rows
+            incremental = duckdb_mart_rows(db, same_warehouse=True)
+            incremental_pg = postgres_mart_rows(dbname=database, **POSTGRES)
+
+            warehouse.build(full_refresh=True)
+            warehouse.build(full_refresh=True, env=pg_env)
+        assert_same_marts(duckdb_mart_rows(db, same_warehouse=True), incremental)
+        assert_same_marts(postgres_mart_rows(dbname=database, **POSTGRES), incremental_pg)
+        assert_same_marts(incremental_pg, duckdb_mart_rows(db))
+        with psycopg2.connect(dbname=database, **POSTGRES) as conn, conn.cursor() as cur:
+            cur.execute(f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'")
+            assert cur.fetchall() == [(CHANGED_CODE,)]
+    finally:
+        sandbox.shutdown()
+        drop_postgres_database(database)
