@@ -56,7 +56,7 @@
     {%- if days -%}
         {%- set globs = [] -%}
         {%- for day in days -%}
-            {%- do globs.append("'" ~ landing_root() ~ "/" ~ stream ~ "/" ~ landing('pages') | replace('date=*', 'date=' ~ day) ~ "'") -%}
+            {%- do globs.append("'" ~ landing_root() ~ "/" ~ stream ~ "/" ~ landing('day_pages') | replace('{day}', day) ~ "'") -%}
         {%- endfor -%}
         {%- set files = run_query("select file from glob([" ~ globs | join(', ') ~ "]) order by file").columns[0].values() -%}
     {%- endif -%}

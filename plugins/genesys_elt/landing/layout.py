@@ -84,6 +84,7 @@ def dbt_vars() -> dict:
     return {"genesys_landing": {
         "root": RAW.as_posix(),
         "pages": f"{DAY_GLOB}/{PAGE_GLOB}",
+        "day_pages": f"{DAY_GLOB.replace('*', '{day}')}/{PAGE_GLOB}",  # one day's pages: {day} is YYYY-MM-DD
         "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
         "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
         "rejects": [f"{pattern}/{REJECTS}" for pattern in SLICE_GLOBS],
