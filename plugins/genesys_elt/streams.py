@@ -114,9 +114,11 @@ REGISTRY: tuple[Stream, ...] = (
     Stream("journey_events", JOURNEY_DAG, "JourneyEvent", "journey_event",
            (Source(SEED, ("journey_events",), "journey_events"),
             Source(PLATFORM, ("journey_sessions", "journey_session_events"), "session_events"))),
+    # Only signed-in web sessions name a contact, and the day's conversations already tie many of
+    # them: the rest are fetched by id, one request each, instead of listing every contact's history.
     Stream("journey_sessions", JOURNEY_DAG, "JourneySession", "journey_session",
-           (Source(PLATFORM, ("journey_sessions", "journey_session"), "journey_sessions"),),
-           needs=("external_contacts", "journey_events")),
+           (Source(PLATFORM, ("journey_session",), "journey_sessions"),),
+           needs=("conversations", "journey_events")),
 )
 
 STREAMS: dict[str, Stream] = {stream.name: stream for stream in REGISTRY}

@@ -1,6 +1,6 @@
-"""Journey streams: the day's journey events (an asynchronous journey query), and the journey
-sessions that can name a customer: those of the day's canonical contacts, and every signed-in web
-session among the day's events, fetched by id."""
+"""Journey streams: the day's journey events (an asynchronous journey query, or on the Platform
+API the events of the sessions found through the day's contacts and conversations), and the
+signed-in web sessions that no conversation of the day already ties to a contact, fetched by id."""
 
 from __future__ import annotations
 
@@ -43,27 +43,24 @@ class JourneyStreams(ExtractorBase):
             return writer.commit(requests=self.pool.sent - requests_before, sessions=len(session_ids))
 
     def journey_sessions(self, day: date, requests_before: int) -> dict:
-        """The journey sessions of day D that can name a customer: those of the canonical contacts
-        seen that day (merged contacts included), and every authenticated web session in that day's
-        journey events, fetched by id when the contacts' listings did not return it (a customer who
-        signs in on the web and never calls that day)."""
-        contact_ids = self._canonical_contacts(day)
-        by_id: dict[str, dict] = {}
-        for sessions in self._parallel(self._sessions_of, contact_ids):
-            for session in sessions:
-                by_id.setdefault(session.get("id") if isinstance(session, dict) else repr(session), session)
-        signed_in = sorted(_authenticated_web_sessions(self._landed("journey_events", day)) - by_id.keys())
-        for session in self._parallel(self._session_or_none, signed_in):
-            if session is not None:
-                by_id.setdefault(session.get("id"), session)
+        """The journey sessions of day D that say something D's other slices do not: every web
+        session in which the visitor signed in on D (the only sessions the platform ties to an
+        external contact), fetched by id, unless one of D's conversations already ties it to a
+        contact (a call carrying its correlation id, or a chat started from it). The warehouse
+        reads a signed-in session that was not fetched from its events."""
+        tied_sessions, tied_correlations = _tied_by_conversations(self._landed("conversations", day))
+        signed_in = _authenticated_web_sessions(self._landed("journey_events", day))
+        wanted = sorted(sid for sid, correlations in signed_in.items()
+                        if sid not in tied_sessions and not correlations & tied_correlations)
+        by_id = {s.get("id"): s for s in self._parallel(self._session_or_none, wanted) if s is not None}
         # A slice holds what had started by the end of its day, so re-extracting it later lands the
-        # same sessions; a contact's later sessions belong to the later days' slices.
+        # same sessions.
         ordered = [by_id[k] for k in sorted(by_id) if _started_before(by_id[k], day_end(day))]
         with self._writer("journey_sessions", day, PLATFORM) as writer:
             for start in range(0, max(1, len(ordered)), PAGE_RECORDS):
                 writer.write_page(ordered[start:start + PAGE_RECORDS])
-            return writer.commit(requests=self.pool.sent - requests_before, contacts=len(contact_ids),
-                                 signed_in_sessions_fetched=len(signed_in))
+            return writer.commit(requests=self.pool.sent - requests_before, signed_in_sessions=len(signed_in),
+                                 signed_in_sessions_fetched=len(wanted))
 
     def _canonical_contacts(self, day: date) -> list[str]:
         """The canonical contacts among the day's external contacts (merged ones lead to them)."""
@@ -83,12 +80,34 @@ class JourneyStreams(ExtractorBase):
             return None
 
 
-def _authenticated_web_sessions(events) -> set[str]:
-    """Ids of the web sessions in which the visitor signed in: the only web sessions the platform
-    ties to an external contact."""
-    return {e["session"]["id"] for e in events
-            if isinstance(e, dict) and (e.get("session") or {}).get("type") == "web" and e["session"].get("id")
-            and (e.get("webEvent") or {}).get("authenticated")}
+def _authenticated_web_sessions(events) -> dict[str, set[str]]:
+    """The web sessions in which the visitor signed in (the only web sessions the platform ties to
+    an external contact), each with the correlation ids its events carry."""
+    sessions: dict[str, set[str]] = {}
+    for e in events:
+        session = (e.get("session") or {}) if isinstance(e, dict) else {}
+        if session.get("type") == "web" and session.get("id") and (e.get("webEvent") or {}).get("authenticated"):
+            correlations = sessions.setdefault(session["id"], set())
+            if isinstance(e.get("correlationId"), str):
+                correlations.add(e["correlationId"])
+    return sessions
+
+
+def _tied_by_conversations(conversations) -> tuple[set[str], set[str]]:
+    """The web session ids and correlation ids that the conversations' contact-bearing participants
+    carry: a session reached through either is already tied to that contact."""
+    sessions: set[str] = set()
+    correlations: set[str] = set()
+    for conversation in conversations:
+        for participant in (conversation.get("participants") or []) if isinstance(conversation, dict) else []:
+            if not isinstance(participant, dict) or not participant.get("externalContactId"):
+                continue
+            correlation = (participant.get("attributes") or {}).get("correlationId")
+            if isinstance(correlation, str):
+                correlations.add(correlation)
+            sessions.update(s["journeyCustomerSessionId"] for s in participant.get("sessions") or []
+                            if isinstance(s, dict) and isinstance(s.get("journeyCustomerSessionId"), str))
+    return sessions, correlations
 
 
 def _timestamp(value) -> datetime | None:

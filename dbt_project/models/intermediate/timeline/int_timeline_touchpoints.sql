@@ -20,7 +20,10 @@ staged_days as (
     from {{ ref('stg_genesys__journey_events') }} group by slice_date
     union all
     select 'journey_session', slice_date, max(parsed_at)
-    from {{ ref('base_genesys__journey_sessions') }} group by slice_date
+    from (select slice_date, parsed_at from {{ ref('base_genesys__journey_sessions') }}
+          union all  -- the sessions read from their events
+          select slice_date, parsed_at from {{ ref('stg_genesys__journey_events') }}) as session_slices
+    group by slice_date
     union all
     select 'conversation', slice_date, max(parsed_at)
     from {{ ref('stg_genesys__conversations') }} group by slice_date
@@ -90,6 +93,47 @@ sessions as (
     join keys on keys.node = 'session:' || sessions.session_id
 ),
 
+-- A signed-in web session that the day's conversations already tie to a contact is not fetched
+-- (see the journey_sessions stream): its session row is read from its own events instead.
+unfetched_session_events as (
+    select
+        keys.customer_key,
+        events.session_id,
+        events.created_at,
+        events.page_url,
+        events.authenticated,
+        events.slice_date,
+        row_number() over (partition by events.session_id order by events.created_at desc, events.event_id desc)
+            as from_last
+    from {{ ref('stg_genesys__journey_events') }} as events
+    join keys on keys.node = 'session:' || events.session_id
+    left join {{ ref('stg_genesys__journey_sessions') }} as fetched on fetched.session_id = events.session_id
+    where events.session_type = 'web' and fetched.session_id is null
+),
+
+sessions_from_events as (
+    select
+        customer_key,
+        'journey_session' as source_type,
+        session_id as source_id,
+        min(created_at) as occurred_at,
+        max(created_at) as ended_at,
+        'web' as channel,
+        'session' as event_type,
+        cast(null as varchar) as conversation_id,
+        session_id,
+        cast(null as varchar) as queue_id,
+        cast(null as varchar) as agent_id,
+        cast(null as varchar) as wrap_up_code,
+        cast({{ seconds_between('min(created_at)', 'max(created_at)') }} as integer) as duration_seconds,
+        cast(null as varchar) as correlation_id,
+        max(case when from_last = 1 then page_url end) as page_url,
+        min(slice_date) as slice_date
+    from unfetched_session_events
+    group by customer_key, session_id
+    having bool_or(authenticated)
+),
+
 conversations as (
     select
         keys.customer_key,
@@ -115,5 +159,7 @@ conversations as (
 select *, {{ build_stamp() }} as built_at from web_events
 union all
 select *, {{ build_stamp() }} from sessions
+union all
+select *, {{ build_stamp() }} from sessions_from_events
 union all
 select *, {{ build_stamp() }} from conversations
