@@ -8,7 +8,13 @@
   picks up everything since.
 
     {{ config(materialized='incremental', incremental_strategy='append',
-              pre_hook="{{ delete_customers(changed_keys_sql) }}") }}
+              pre_hook="{{ delete_changed_customers() }}") }}
+    {%- set since = last_built_at() %}
+    ... where customer_key in ({{ customers_changed_since(since) }})
+
+  The pre-hook deletes the rows of every customer the body writes again, by the same rule. (A
+  delete+insert on the written keys would miss a customer left with no rows at all, such as one
+  whose last conversation a split moved to another key.)
 #}
 
 {# The start of this build, the value of built_at, parsed_at and resolved_at. #}
@@ -78,11 +84,24 @@
 {%- endmacro %}
 
 {#
-  The customers a per-customer model rebuilds since `since`: those the registry re-resolved, those
-  holding a record parsed since (`records`), and those that `upstream`, a per-customer model
-  itself, wrote again since.
+  Customers with a row of this model from a slice parsed again since `since`, or no longer landed:
+  the record may be gone, so its customer is rebuilt. `staged_days` selects (source_type,
+  slice_date, parsed_at) of the slices the model's rows come from.
 #}
-{% macro customers_changed_since(since, records=true, upstream=none) -%}
+{% macro customers_with_changed_slices(since, staged_days) -%}
+    select built.customer_key
+    from {{ this }} as built
+    left join ({{ staged_days }}) as staged_days
+        on staged_days.source_type = built.source_type and staged_days.slice_date = built.slice_date
+    where staged_days.parsed_at is null or staged_days.parsed_at > {{ since }}
+{%- endmacro %}
+
+{#
+  The customers a per-customer model rebuilds since `since`: those the registry re-resolved, those
+  holding a record parsed since (`records`), those that `upstream`, a per-customer model itself,
+  wrote again since, and those with a row from a slice parsed again (`staged_days`, see above).
+#}
+{% macro customers_changed_since(since, records=true, upstream=none, staged_days=none) -%}
     {#- called on every build, so that its relations are the model's dependencies; used when `since` is set -#}
     {%- set since = since or 'null' -%}
     {{ reresolved_customers(since) }}
@@ -94,4 +113,16 @@
     union
     select customer_key from {{ upstream }} where built_at > {{ since }}
     {%- endif %}
+    {%- if staged_days is not none and is_incremental() %}
+    union
+    {{ customers_with_changed_slices(since, staged_days) }}
+    {%- endif %}
+{%- endmacro %}
+
+{# The pre-hook of a per-customer model: its arguments are those of customers_changed_since. #}
+{% macro delete_changed_customers(records=true, upstream=none, staged_days=none) -%}
+    {%- if is_incremental() -%}
+        {%- set since = last_built_at() -%}
+        {{ delete_customers(none if since is none else customers_changed_since(since, records, upstream, staged_days)) }}
+    {%- endif -%}
 {%- endmacro %}

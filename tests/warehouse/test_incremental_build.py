@@ -1,12 +1,14 @@
 """Incremental builds equal a full refresh. Days 1..N land and are built; then day N+1 lands with
 its trailing days, day N-1 re-landed with one conversation changed (another wrap-up code, and no
-longer naming its contact: its customer splits), and the next build parses only those slices and
+longer naming its contact: its customer splits) and day N with a customer's only conversation split
+off (the customer keeps its key and is left with no conversation), and the next build parses only those slices and
 rewrites only the customers they touch. Its marts equal a full refresh over the same slices, on
 DuckDB and on PostgreSQL."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import date, timedelta
 
 import duckdb
@@ -43,6 +45,41 @@ def _change_a_conversation(sandbox, day: date) -> str:
     raise AssertionError(f"no conversation on {day} names its contact and has a wrap-up")
 
 
+def _split_off_a_customers_last_conversation(sandbox, day: date, landed: list[date]) -> tuple[str, str]:
+    """One of the day's conversations stops naming its contact and withholds its caller line, so
+    that it splits from its customer. The one chosen is its contact's
+    only conversation, and the contact had a signed-in web session on an earlier day: the customer
+    it leaves keeps its key and lives on with no conversation at all. Returns the conversation's id and its former contact's."""
+    org = sandbox.api.org
+    named_by = Counter(p["externalContactId"] for c in org.conversations for p in c.body["participants"]
+                       if p.get("externalContactId"))
+    tied = {value for c in org.conversations for p in c.body["participants"]
+            for value in [(p.get("attributes") or {}).get("correlationId")]
+            + [s.get("journeyCustomerSessionId") for s in p.get("sessions", [])]}
+    tied |= {e["session"]["id"] for e in org.activity.events if e["session"]["type"] == "conversation"}
+    for conversation in org.conversations:
+        participants = conversation.body["participants"]
+        named = [p for p in participants if p.get("externalContactId")]
+        wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
+                   if s.get("segmentType") == "wrapup"]
+        if conversation.day != day or len(named) != 1 or not wrapups or conversation.late_wrapup \
+                or conversation.body["conversationId"] in tied:  # a telephony event names its contact
+            continue
+        contact = named[0]["externalContactId"]
+        # a session from before the conversation's day: the customer's oldest node, which keeps its key
+        sessions = [s for s in org.sessions_by_contact.get(contact, [])
+                    if landed[0] <= date.fromisoformat(s["createdDate"][:10]) < day and s["id"] not in tied]
+        if named_by[contact] != 1 or not sessions or named[0].get("attributes") or \
+                any(s.get("journeyCustomerSessionId") for s in named[0]["sessions"]):
+            continue
+        del named[0]["externalContactId"]
+        for session in named[0]["sessions"]:
+            session.pop("ani", None)
+            session.pop("addressFrom", None)
+        return conversation.body["conversationId"], contact
+    raise AssertionError(f"no conversation on {day} is the only one of a contact with a signed-in web session")
+
+
 def _postgres_env(data_dir, database: str) -> dict:
     return {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "postgres",
             "GENESYS_ELT_PG_DATABASE": database, "GENESYS_ELT_PG_HOST": POSTGRES["host"],
@@ -59,7 +96,8 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
     database = "genesys_elt_incremental"
     fresh_postgres_database(database, byte_order=True)
     pg_env = _postgres_env(data_dir, database)
-    sandbox = start_sandbox(customers=120, days=len(DAYS), job_latency_seconds=0.05)
+    # 300 customers: the split needs a rare customer (see its helper)
+    sandbox = start_sandbox(customers=300, days=len(DAYS), job_latency_seconds=0.05)
     control = SandboxSession(url_of(sandbox))
     extractor = make_extractor(sandbox, data_dir)
     db = data_dir / "warehouse.duckdb"
@@ -72,6 +110,10 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
             warehouse.build(env=pg_env)
 
             changed = _change_a_conversation(sandbox, DAYS[-3])
+            split, contact = _split_off_a_customers_last_conversation(sandbox, DAYS[-2], DAYS)
+            with duckdb.connect(str(db), read_only=True) as con:
+                (key_before,), = con.execute("select customer_key from intermediate.int_customer_keys "
+                                             f"where node = 'conversation:{split}'").fetchall()
             control.control(now=run_at(DAYS[-1]).isoformat())
             extract_day(extractor, DAYS[-1], DAYS[0])  # day N+1, and N and N-1 again
             warehouse.build()
@@ -87,6 +129,11 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
                 assert _parsed_days(execute, "staging.stg_genesys__journey_events") == {str(DAYS[-1])}
                 assert execute(f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'") \
                     == [(CHANGED_CODE,)]
+                # The customer the split conversation left keeps its key; the conversation has another.
+                (left,), = execute(f"select customer_key from intermediate.int_customer_keys where node = 'contact:{contact}'")
+                assert left == key_before
+                assert execute(f"select customer_key <> '{left}' from marts.fact_conversation "
+                               f"where conversation_id = '{split}'") == [(True,)]
                 rewritten, customers = execute(
                     "select count(distinct customer_key) filter (where built_at = (select max(built_at) from "
                     "marts.customer_timeline)), count(distinct customer_key) from marts.customer_timeline")[0]

@@ -1,9 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='append',
         on_schema_change='append_new_columns',
+        pre_hook="{{ delete_changed_customers(upstream=ref('int_timeline_touchpoints')) }}",
         post_hook="{{ delete_customers_without_key() }}",
     )
 }}

@@ -1,50 +1,23 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='append',
         on_schema_change='fail',
+        pre_hook="{{ delete_changed_customers(staged_days=touchpoint_slices()) }}",
         post_hook="{{ delete_customers_without_key() }}",
     )
 }}
 {%- set since = last_built_at() %}
-{%- set changed_customers = customers_changed_since(since) %}
+{%- set changed_customers = customers_changed_since(since, staged_days=touchpoint_slices()) %}
 -- Every touchpoint with its customer: web events, journey sessions and conversations, in one shape.
--- Kept per customer: a build writes again only the customers whose records or identity changed
--- since the last one (see incremental_customers.sql).
+-- Kept per customer: a build writes again only the customers whose records or identity changed,
+-- or whose rows came from a slice parsed again, since the last one (see incremental_customers.sql).
 
 with
-{%- if since %}
-staged_days as (
-    select 'web_event' as source_type, slice_date, max(parsed_at) as parsed_at
-    from {{ ref('stg_genesys__journey_events') }} group by slice_date
-    union all
-    select 'journey_session', slice_date, max(parsed_at)
-    from (select slice_date, parsed_at from {{ ref('base_genesys__journey_sessions') }}
-          union all  -- the sessions read from their events
-          select slice_date, parsed_at from {{ ref('stg_genesys__journey_events') }}) as session_slices
-    group by slice_date
-    union all
-    select 'conversation', slice_date, max(parsed_at)
-    from {{ ref('stg_genesys__conversations') }} group by slice_date
-),
-
-rebuilt_customers as (
-    {{ changed_customers }}
-    union
-    -- a record of a slice parsed again, or no longer landed, may be gone: its customer is rebuilt
-    select built.customer_key
-    from {{ this }} as built
-    left join staged_days
-        on staged_days.source_type = built.source_type and staged_days.slice_date = built.slice_date
-    where staged_days.parsed_at is null or staged_days.parsed_at > {{ since }}
-),
-{%- endif %}
-
 keys as (
     select node, customer_key from {{ ref('int_customer_keys') }}
     {%- if since %}
-    where customer_key in (select customer_key from rebuilt_customers)
+    where customer_key in ({{ changed_customers }})
     {%- endif %}
 ),
 
