@@ -67,7 +67,9 @@ class RateLimiter:
 class FaultInjector:
     """Decides, from the seed and each client's request number, whether a request faults and how.
     The same seed and the same sequence of requests give the same faults. With ``burst`` above 1 a
-    fault is a storm: that client's next ``burst - 1`` requests fault the same way."""
+    fault is a storm: that client's next ``burst - 1`` requests fault the same way. Storms take the
+    kinds in turn (from a seeded start), so a run with as many storms as kinds meets every kind
+    however few requests it makes."""
 
     def __init__(self, seed: int, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, burst: int = 1):
         if not 0.0 <= rate <= 1.0:
@@ -80,6 +82,7 @@ class FaultInjector:
         self.seed, self.rate, self.kinds, self.burst = seed, rate, tuple(kinds), burst
         self._counter: Counter[str] = Counter()
         self._storms: dict[str, tuple[str, int]] = {}  # client -> (kind, requests left)
+        self._storm_count = int(hashlib.sha256(str(seed).encode()).hexdigest(), 16) % len(self.kinds)
         self._lock = threading.Lock()
 
     def decide(self, client_id: str) -> str | None:
@@ -96,7 +99,8 @@ class FaultInjector:
             roll = int.from_bytes(digest[:8], "big") / 2**64
             if roll >= self.rate:
                 return None
-            kind = self.kinds[digest[8] % len(self.kinds)]
+            kind = self.kinds[self._storm_count % len(self.kinds)]
+            self._storm_count += 1
             self._storms[client_id] = (kind, self.burst - 1)
             return kind
 
