@@ -117,12 +117,17 @@ def write_markdown(results: dict) -> str:
                       f"({sizes['json'] / sizes['on_disk']:.1f}x smaller).", ""]
     if "incremental" in b:
         i = b["incremental"]
-        builds = ", ".join(f"{days} days {n['seconds']:.1f} s" for days, n in i["next_day_build"].items())
+        builds = ", ".join(f"{days} days {n['seconds']:.1f} s ({n['nothing_new_seconds']:.1f} s with nothing new)"
+                           for days, n in i["next_day_build"].items())
+        longest = str(i["history_days"][-1])
+        slowest = ", ".join(f"{name} {seconds:.2f} s"
+                            for name, seconds in i["next_day_build"][longest]["slowest_nodes"].items())
         lines += [f"**Incremental** ({i['customers']:,} customers, one data directory growing day by day): the "
                   f"`dbt build` after the next day's daily runs: {builds}. A full build of the same "
                   f"{i['full_build_days'] + 1} days into an empty warehouse: {i['full_build_seconds']:.1f} s. Landed "
                   f"in all: {i['landed_records']['journey_events']:,} journey events, "
-                  f"{i['landed_records']['conversations']:,} conversations.", ""]
+                  f"{i['landed_records']['conversations']:,} conversations. The slowest nodes of the next-day "
+                  f"build with {longest} days loaded (4 dbt threads on 2 CPUs): {slowest}.", ""]
     if "transform" in b:
         t = b["transform"]
         lines += [f"**Transform**: {t['journey_events']:,} journey events, {t['conversations']:,} conversations, "

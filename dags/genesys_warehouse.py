@@ -1,7 +1,7 @@
 """The warehouse: the dbt project run by Cosmos once every extract stream has landed new slices.
-Cosmos's watcher mode runs one `dbt build` (models, snapshots and every test, in dependency order)
-in a producer task, and shows each model's run and tests as its own task that follows the build's
-progress. Only the producer writes to DuckDB, which takes one writer at a time: it runs in the
+Cosmos's watcher mode runs one `dbt build` (models, snapshots and every data test, in dependency
+order; dbt's unit tests run in the project's test suite) in a producer task, and shows each model's
+run and tests as its own task that follows the build's progress. Only the producer writes to DuckDB, which takes one writer at a time: it runs in the
 1-slot `duckdb_warehouse` pool. One build instead of a dbt process per model keeps a daily run to
 about a minute and a half instead of four."""
 
@@ -16,7 +16,7 @@ from genesys_elt.dag_support.defaults import START, WAREHOUSE_POOL, raw_asset
 from genesys_elt.landing.layout import dbt_vars
 from genesys_elt.settings import warehouse_from_env
 from genesys_elt.streams import STREAM_NAMES, WAREHOUSE_DAG
-from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, load_raw
+from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, SCHEDULED_BUILD_EXCLUDE, load_raw
 
 TARGET = warehouse_from_env().target
 
@@ -43,7 +43,7 @@ with DAG(
         ),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(load_method=LoadMode.DBT_LS_FILE, dbt_ls_path=NODE_LIST,
-                                   test_behavior=TestBehavior.AFTER_EACH),
+                                   test_behavior=TestBehavior.AFTER_EACH, exclude=list(SCHEDULED_BUILD_EXCLUDE)),
     )
     for child in dbt.children.values():  # the watchers only read the producer's progress
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":

@@ -118,6 +118,7 @@ def test_every_model_task_follows_the_single_build(dagbag):
     assert "dbt.int_identity_links.run" in dag.get_task("dbt.int_identity_links.test").upstream_task_ids
     assert not producer.upstream_task_ids  # the build starts at once; the watchers follow its log
     assert producer.downstream_task_ids == {"dbt.dbt_producer_watcher_done"}
+    assert producer.exclude == "resource_type:unit_test"  # the daily build runs the data tests only
 
 
 def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):

@@ -66,6 +66,16 @@ def query(loaded, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
 
 
+def test_dbt_unit_tests_pass_on_the_built_warehouse(loaded):
+    """The daily build leaves dbt's unit tests out; here every one of them runs, and passes."""
+    listed = [json.loads(line) for line in warehouse.NODE_LIST.read_text().splitlines()]
+    unit_tests = sum(node["resource_type"] == "unit_test" for node in listed)
+    with pipeline_environment(loaded["data_dir"], PII_KEY):
+        printed = warehouse.run_unit_tests()
+    assert unit_tests >= 10
+    assert re.search(rf"PASS={unit_tests} WARN=0 ERROR=0 SKIP=0\b", printed), printed[-2000:]
+
+
 def test_funnel_counts_equal_the_truth_for_every_campaign_day(loaded):
     landed = {(c, str(d), s): n for c, d, s, n in query(
         loaded, "select campaign_id, journey_date, step_id, contact_count from marts.fact_predictive_journey")}

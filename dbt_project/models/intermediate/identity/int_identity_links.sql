@@ -6,16 +6,10 @@ with identifiers as (
     select * from {{ ref('int_identity_identifiers') }}
 )
 
-select node_a, node_b, min(rule) as rule, min(seen_on) as seen_on
+-- A phone or email is only ever an edge's second node, so one equality join finds its identifier.
+select edges.node_a, edges.node_b, min(edges.rule) as rule, min(edges.seen_on) as seen_on
 from {{ ref('int_identity_edges') }} as edges
-where not exists (
-    select 1 from identifiers
-    where identifiers.identifier in (edges.node_a, edges.node_b)
-        and (identifiers.demoted_because is not null
-             or (edges.rule = 'conversation_address' and not identifiers.joins_addresses))
-)
-    -- An address no contact holds (no contact field, no conversation naming its contact) says only
-    -- that the same line was used: a household's or an office's line as often as a person's.
-    and (edges.rule <> 'conversation_address'
-         or exists (select 1 from identifiers where identifiers.identifier = edges.node_b))
-group by node_a, node_b
+left join identifiers on identifiers.identifier = edges.node_b
+where identifiers.demoted_because is null
+    and (edges.rule <> 'conversation_address' or identifiers.joins_addresses)
+group by edges.node_a, edges.node_b
