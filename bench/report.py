@@ -121,7 +121,8 @@ def write_markdown(results: dict) -> str:
                            for days, n in i["next_day_build"].items())
         longest = str(i["history_days"][-1])
         slowest = ", ".join(f"{name} {seconds:.2f} s"
-                            for name, seconds in i["next_day_build"][longest]["slowest_nodes"].items())
+                            for name, seconds in sorted(i["next_day_build"][longest]["slowest_nodes"].items(),
+                                                        key=lambda node: -node[1]))
         lines += [f"**Incremental** ({i['customers']:,} customers, one data directory growing day by day): the "
                   f"`dbt build` after the next day's daily runs: {builds}. A full build of the same "
                   f"{i['full_build_days'] + 1} days into an empty warehouse: {i['full_build_seconds']:.1f} s. Landed "
