@@ -120,15 +120,18 @@ def write_markdown(results: dict) -> str:
         builds = ", ".join(f"{days} days {n['seconds']:.1f} s ({n['nothing_new_seconds']:.1f} s with nothing new)"
                            for days, n in i["next_day_build"].items())
         longest = str(i["history_days"][-1])
+        shortest = str(i["history_days"][0])
+        at_shortest = i["next_day_build"][shortest]["slowest_nodes"]
         slowest = ", ".join(f"{name} {seconds:.2f} s"
+                            + (f" ({at_shortest[name]:.2f} s at {shortest} days)" if name in at_shortest else "")
                             for name, seconds in sorted(i["next_day_build"][longest]["slowest_nodes"].items(),
                                                         key=lambda node: -node[1]))
         lines += [f"**Incremental** ({i['customers']:,} customers, one data directory growing day by day): the "
                   f"`dbt build` after the next day's daily runs: {builds}. A full build of the same "
                   f"{i['full_build_days'] + 1} days into an empty warehouse: {i['full_build_seconds']:.1f} s. Landed "
                   f"in all: {i['landed_records']['journey_events']:,} journey events, "
-                  f"{i['landed_records']['conversations']:,} conversations. The slowest nodes of the next-day "
-                  f"build with {longest} days loaded (4 dbt threads on 2 CPUs): {slowest}.", ""]
+                  f"{i['landed_records']['conversations']:,} conversations. The slowest nodes of a build with "
+                  f"nothing new, {longest} days loaded, on one dbt thread: {slowest}.", ""]
     if "transform" in b:
         t = b["transform"]
         lines += [f"**Transform**: {t['journey_events']:,} journey events, {t['conversations']:,} conversations, "

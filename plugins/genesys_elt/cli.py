@@ -162,7 +162,7 @@ def _timeline(args) -> int:
         privacy = privacy_from_env()
         pseudonymizer = Pseudonymizer(privacy.key, privacy.default_region)
     payload = customer_timeline(
-        warehouse_from_env().duckdb_path, external_id=args.external_id, phone=args.phone, email=args.email,
+        warehouse_from_env(), external_id=args.external_id, phone=args.phone, email=args.email,
         customer_key=args.customer_key, pseudonymizer=pseudonymizer)
     print(json.dumps(payload, indent=2))
     return 0

@@ -303,8 +303,33 @@ def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):
             assert dict(cur.fetchall()) == loaded["keys_after"][-1][0]
         assert all(on_postgres[table] for table in ("fact_predictive_journey", "customer_timeline", "dim_customer"))
         assert warehouse.load_raw(env).replaced == 0  # a second sync finds every slice already loaded
+        _timelines_read_the_same_on_both_targets(loaded, env)
     finally:
         drop_postgres_database(database)
+
+
+def _timelines_read_the_same_on_both_targets(loaded, postgres_env: dict) -> None:
+    """`genesys-elt timeline` reads the configured target: the same JSON from either warehouse."""
+    external_ids = [ids.split(",")[0] for (ids,) in query(
+        loaded, "select crm_external_ids from marts.dim_customer where crm_external_ids is not null "
+                "and conversation_count > 1 order by customer_key limit 3")]
+    keys = [key for (key,) in query(loaded, "select customer_key from marts.dim_customer order by customer_key limit 25")]
+    on_duckdb = dict(os.environ, GENESYS_ELT_DATA_DIR=str(loaded["data_dir"]), GENESYS_ELT_PII_KEY=PII_KEY)
+    on_duckdb.pop("GENESYS_ELT_DBT_TARGET", None)
+    # No DuckDB file where the PostgreSQL reader would look: what it prints came from PostgreSQL.
+    postgres_env = {**postgres_env, "GENESYS_ELT_WAREHOUSE": str(loaded["data_dir"] / "absent.duckdb")}
+    for external_id in external_ids:
+        printed = [subprocess.run([sys.executable, "-m", "genesys_elt", "timeline", "--external-id", external_id],
+                                  env=env, capture_output=True, text=True, timeout=60)
+                   for env in (on_duckdb, {**postgres_env, "GENESYS_ELT_PII_KEY": PII_KEY})]
+        assert all(result.returncode == 0 for result in printed), [result.stderr for result in printed]
+        assert json.loads(printed[0].stdout)["timeline"] and printed[0].stdout == printed[1].stdout
+    from genesys_elt.readers.timeline import customer_timeline
+    from genesys_elt.settings import warehouse_from_env
+    duckdb_settings, postgres_settings = warehouse_from_env(on_duckdb), warehouse_from_env(postgres_env)
+    for key in keys:
+        assert customer_timeline(duckdb_settings, customer_key=key) == customer_timeline(postgres_settings,
+                                                                                          customer_key=key), key
 
 
 def _chromium() -> str:

@@ -3,10 +3,10 @@ timeline payload: the contact, the ordered entries, and metadata about the extra
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..errors import GenesysEltError
 from ..landing.pseudonymize import Pseudonymizer
+from ..settings import WarehouseSettings
+from ..warehouse.reader import open_warehouse
 
 
 class CustomerNotFound(GenesysEltError):
@@ -49,13 +49,9 @@ def resolve_customer_key(con, *, external_id=None, phone=None, email=None, custo
     return found[0]
 
 
-def customer_timeline(warehouse: Path, **lookup) -> dict:
-    import duckdb
-
-    if not warehouse.exists():
-        raise GenesysEltError(f"no warehouse at {warehouse}: build it first")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+def customer_timeline(warehouse: WarehouseSettings, **lookup) -> dict:
+    """The timeline from the warehouse that `warehouse` names, on DuckDB or PostgreSQL alike."""
+    with open_warehouse(warehouse) as con:
         key = resolve_customer_key(con, **lookup)
         contact = con.execute("select primary_contact_id from marts.dim_customer where customer_key = ?", [key]).fetchone()
         rows = con.execute(
@@ -73,8 +69,6 @@ def customer_timeline(warehouse: Path, **lookup) -> dict:
             order by timeline.timeline_position
             """, [key]).fetchall()
         extracted = con.execute("select max(extracted_at) from marts.load_audit where status = 'landed'").fetchone()[0]
-    finally:
-        con.close()
 
     entries, filtered_out = [], 0
     for (source_type, source_id, channel, event_type, start, end, duration, queue, agent, wrap_up, session,
