@@ -73,3 +73,20 @@
     (select * from {{ source('genesys_raw', stream) }}
      where {% if days %}date in ({% for day in days %}'{{ day }}'{{ ', ' if not loop.last }}{% endfor %}){% else %}false{% endif %})
 {%- endmacro %}
+
+{#
+  The records of the slices this build parses (json, filename, date, slice_checksum), one copy of
+  each: a record repeated across result pages (overlapping cursor windows) counts once, the copy
+  on the later page.
+#}
+{% macro slice_records(stream, id_key='id') -%}
+    (select pages.*, slices.slice_checksum
+     from (
+         select raw_pages.*,
+                row_number() over (partition by date, json ->> '{{ id_key }}'
+                                   order by filename desc, cast(json as varchar)) as copy_number
+         from {{ slice_pages(stream) }} as raw_pages
+     ) as pages
+     join {{ slice_checksums(stream) }} as slices on slices.slice_date = pages.date
+     where pages.copy_number = 1)
+{%- endmacro %}

@@ -8,19 +8,10 @@
 }}
 -- One row per conversation, by the UTC day it started; participants stay JSON for the
 -- intermediate layer to flatten. A record repeated across result pages (overlapping cursor windows)
--- counts once: the copy on the later page. Each slice is parsed once (see slice_pages).
-with pages as (
-    select
-        *,
-        row_number() over (
-            partition by date, json ->> 'conversationId' order by filename desc, cast(json as varchar)
-        ) as copy_number
-    from {{ slice_pages('conversations') }} as raw_pages
-)
-
+-- counts once (see slice_records). Each slice is parsed once (see slice_pages).
 select
     pages.date as slice_date,
-    slices.slice_checksum,
+    pages.slice_checksum,
     {{ build_stamp() }} as parsed_at,
     json ->> 'conversationId' as conversation_id,
     {{ utc_timestamp("json ->> 'conversationStart'") }} as started_at,
@@ -28,6 +19,4 @@ select
     json ->> 'originatingDirection' as direction,
     cast(json -> 'divisionIds' as varchar) as division_ids,
     json -> 'participants' as participants
-from pages
-join {{ slice_checksums('conversations') }} as slices on slices.slice_date = pages.date
-where copy_number = 1
+from {{ slice_records('conversations', id_key='conversationId') }} as pages

@@ -9,16 +9,9 @@
 -- One row per journey event: web page views, clicks and forms, and telephony events. An event
 -- repeated across result pages counts once (the copy on the later page). Each slice is parsed once:
 -- a build reads only the slices that are new or changed since the last one.
-with pages as (
-    select
-        *,
-        row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('journey_events') }} as raw_pages
-)
-
 select
     pages.date as slice_date,
-    slices.slice_checksum,
+    pages.slice_checksum,
     {{ build_stamp() }} as parsed_at,
     json ->> 'id' as event_id,
     {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
@@ -33,6 +26,4 @@ select
     cast(json -> 'webEvent' ->> 'authenticated' as boolean) as authenticated,
     json -> 'webEvent' -> 'page' ->> 'url' as page_url,
     json -> 'webEvent' -> 'page' ->> 'title' as page_title
-from pages
-join {{ slice_checksums('journey_events') }} as slices on slices.slice_date = pages.date
-where copy_number = 1
+from {{ slice_records('journey_events') }} as pages

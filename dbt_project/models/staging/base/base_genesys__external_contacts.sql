@@ -8,16 +8,9 @@
 }}
 -- One row per external contact and slice: the contacts' JSON parsed once per slice (see
 -- slice_pages). stg_genesys__external_contacts keeps each contact as last extracted.
-with pages as (
-    select
-        *,
-        row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('external_contacts') }} as raw_pages
-)
-
 select
     pages.date as slice_date,
-    slices.slice_checksum,
+    pages.slice_checksum,
     {{ build_stamp() }} as parsed_at,
     json ->> 'id' as contact_id,
     coalesce(json -> 'canonicalContact' ->> 'id', json ->> 'id') as canonical_contact_id,
@@ -30,6 +23,4 @@ select
     json ->> 'workEmail' as work_email_token,
     {{ utc_timestamp("json ->> 'createDate'") }} as created_at,
     {{ utc_timestamp("json ->> 'modifyDate'") }} as modified_at
-from pages
-join {{ slice_checksums('external_contacts') }} as slices on slices.slice_date = pages.date
-where copy_number = 1
+from {{ slice_records('external_contacts') }} as pages

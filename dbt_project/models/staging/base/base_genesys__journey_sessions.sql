@@ -8,16 +8,9 @@
 }}
 -- One row per journey session and slice: the sessions' JSON parsed once per slice (see
 -- slice_pages). stg_genesys__journey_sessions keeps each session as last extracted.
-with pages as (
-    select
-        *,
-        row_number() over (partition by date, json ->> 'id' order by filename desc, cast(json as varchar)) as copy_number
-    from {{ slice_pages('journey_sessions') }} as raw_pages
-)
-
 select
     pages.date as slice_date,
-    slices.slice_checksum,
+    pages.slice_checksum,
     {{ build_stamp() }} as parsed_at,
     json ->> 'id' as session_id,
     json ->> 'type' as session_type,
@@ -31,6 +24,4 @@ select
     cast(json ->> 'pageviewCount' as integer) as pageview_count,
     cast(json ->> 'eventCount' as integer) as event_count,
     json -> 'lastPage' ->> 'url' as last_page_url
-from pages
-join {{ slice_checksums('journey_sessions') }} as slices on slices.slice_date = pages.date
-where copy_number = 1
+from {{ slice_records('journey_sessions') }} as pages
