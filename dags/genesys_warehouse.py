@@ -1,9 +1,9 @@
 """The warehouse: the dbt project run by Cosmos once every extract stream has landed new slices.
 Cosmos's watcher mode runs one `dbt build` (models, snapshots and every data test, in dependency
 order; dbt's unit tests run in the project's test suite) in a producer task, and shows each model's
-run and tests as its own task that follows the build's progress. Only the producer writes to DuckDB, which takes one writer at a time: it runs in the
-1-slot `duckdb_warehouse` pool. One build instead of a dbt process per model keeps a daily run to
-about a minute and a half instead of four."""
+run and tests as its own task that follows the build's progress. Only the producer writes to
+DuckDB, which takes one writer at a time: it runs in the 1-slot `duckdb_warehouse` pool. One build
+instead of a dbt process per model keeps a daily run to about a minute and a half instead of four."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ class FaultInjector:
         self.seed, self.rate, self.kinds, self.burst = seed, rate, tuple(kinds), burst
         self._counter: Counter[str] = Counter()
         self._storms: dict[str, tuple[str, int]] = {}  # client -> (kind, requests left)
-        self._storm_count = int(hashlib.sha256(str(seed).encode()).hexdigest(), 16) % len(self.kinds)
+        self._next_kind = int(hashlib.sha256(str(seed).encode()).hexdigest(), 16) % len(self.kinds)
         self._lock = threading.Lock()
 
     def decide(self, client_id: str) -> str | None:
@@ -99,8 +99,8 @@ class FaultInjector:
             roll = int.from_bytes(digest[:8], "big") / 2**64
             if roll >= self.rate:
                 return None
-            kind = self.kinds[self._storm_count % len(self.kinds)]
-            self._storm_count += 1
+            kind = self.kinds[self._next_kind % len(self.kinds)]
+            self._next_kind += 1
             self._storms[client_id] = (kind, self.burst - 1)
             return kind
 

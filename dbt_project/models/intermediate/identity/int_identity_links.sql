@@ -11,5 +11,8 @@ select edges.node_a, edges.node_b, min(edges.rule) as rule, min(edges.seen_on) a
 from {{ ref('int_identity_edges') }} as edges
 left join identifiers on identifiers.identifier = edges.node_b
 where identifiers.demoted_because is null
+    -- An address no contact holds (no contact field, no conversation naming its contact) has no
+    -- identifier row, so joins_addresses is null and the edge drops: it says only that the same line
+    -- was used, a household's or an office's as often as a person's.
     and (edges.rule <> 'conversation_address' or identifiers.joins_addresses)
 group by edges.node_a, edges.node_b
