@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults bench sandbox truth run report clean help dbt-ls chromium
+.PHONY: install test test-prod test-faults bench sandbox truth run report docs clean help dbt-ls chromium
 NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -23,6 +23,7 @@ help:
 	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make report    rewrite the HTML report from the current warehouse"
+	@echo "make docs      the dbt docs site as one file: data/docs/index.html (column types once built)"
 	@echo "make bench     the benchmarks (about 25 min): bench/results.md and bench/results.json"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -67,6 +68,9 @@ run: $(STAMP) $(NODE_LIST)
 
 report: $(STAMP)
 	$(BIN)/genesys-elt report
+
+docs: $(STAMP)
+	$(BIN)/genesys-elt docs
 
 # The report test drives Debian's headless Chromium; install it when it is missing.
 chromium:

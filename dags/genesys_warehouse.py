@@ -3,7 +3,11 @@ Cosmos's watcher mode runs one `dbt build` (models, snapshots and every data tes
 order; dbt's unit tests run in the project's test suite) in a producer task, and shows each model's
 run and tests as its own task that follows the build's progress. Only the producer writes to
 DuckDB, which takes one writer at a time: it runs in the 1-slot `duckdb_warehouse` pool. One build
-instead of a dbt process per model keeps a daily run to about a minute and a half instead of four."""
+instead of a dbt process per model keeps a daily run to about a minute and a half instead of four.
+
+After the build, `docs` writes the dbt docs site (every model, column and lineage edge, with the
+warehouse's column types) to `<data dir>/docs`; Cosmos's plugin shows it under Browse, "Warehouse
+docs (dbt)", at `/cosmos/genesys_journey/dbt_docs_index.html`."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from genesys_elt.landing.layout import dbt_vars
 from genesys_elt.settings import warehouse_from_env
 from genesys_elt.streams import STREAM_NAMES, WAREHOUSE_DAG
 from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, SCHEDULED_BUILD_EXCLUDE, load_raw
+from genesys_elt.warehouse.docs import write_docs
 
 TARGET = warehouse_from_env().target
 
@@ -48,6 +53,13 @@ with DAG(
     for child in dbt.children.values():  # the watchers only read the producer's progress
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":
             child.pool = WAREHOUSE_POOL
+
+    # The catalog reads the warehouse, which DuckDB lets one process open at a time: the same pool.
+    @task(task_id="docs", pool=WAREHOUSE_POOL, retries=2, retry_delay=timedelta(minutes=1))
+    def docs() -> str:
+        return str(write_docs())
+
+    dbt >> docs()
 
     if TARGET == "postgres":
         # A server warehouse reads tables, not the landing files: mirror the landed slices first.

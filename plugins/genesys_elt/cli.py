@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="file to write (default: <data dir>/report.html)")
     report.add_argument("-v", "--verbose", action="store_true")
 
+    docs = sub.add_parser("docs", help="write the dbt docs site, one static HTML file with every model, column "
+                                       "and lineage (default: <data dir>/docs/index.html)")
+    docs.add_argument("--out", help="directory to write the site into (default: <data dir>/docs)")
+    docs.add_argument("-v", "--verbose", action="store_true")
+
     run = sub.add_parser("run", help="the whole pipeline under a local Airflow: sandbox or real org, "
                                      "backfill, warehouse, report, summary (what make run calls)")
     run.add_argument("--days", type=_positive, default=7, help="days back from yesterday (default 7)")
@@ -106,6 +111,13 @@ def _main(argv: list[str] | None = None) -> int:
             return _timeline(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "docs":
+            from pathlib import Path
+
+            from .warehouse.docs import write_docs
+
+            print(json.dumps({"docs": str(write_docs(Path(args.out) if args.out else None))}))
+            return 0
         if args.command == "run":
             import shlex
 

@@ -105,7 +105,9 @@ def test_warehouse_dag_has_a_task_per_dbt_node_and_one_writer_in_the_single_slot
     rendered = {model for model in models if {f"dbt.{model}.run", f"dbt.{model}_run"} & task_ids}  # _run: no tests
     assert len(models) > 20 and rendered == models
     writers = [t for t in dag.tasks if t.pool == "duckdb_warehouse"]
-    assert [t.task_type for t in writers] == ["DbtProducerWatcherOperator"]  # the one dbt build
+    # the one dbt build, and the docs site whose catalog reads the warehouse after it
+    assert sorted(t.task_id for t in writers) == ["dbt.dbt_producer_watcher", "docs"]
+    assert dag.get_task("docs").upstream_task_ids >= {"dbt.dbt_producer_watcher_done"}
     assert all(t.retries >= 2 for t in dag.tasks)
     assert {"genesys", "warehouse"} <= set(dag.tags)
 

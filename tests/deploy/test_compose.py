@@ -88,3 +88,13 @@ def test_the_sandbox_is_an_optional_profile(compose):
     sandbox = compose["services"]["sandbox"]
     assert sandbox["profiles"] == ["sandbox"]
     assert all("profiles" not in compose["services"][name] for name in [*AIRFLOW_SERVICES, "postgres", "redis"])
+
+
+def test_the_api_server_shows_the_docs_site_the_warehouse_dag_writes(compose):
+    import json
+
+    from genesys_elt.warehouse.docs import cosmos_docs_projects
+
+    env = compose["services"]["airflow-apiserver"]["environment"]
+    assert json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"]) == \
+        json.loads(cosmos_docs_projects({"GENESYS_ELT_DATA_DIR": env["GENESYS_ELT_DATA_DIR"]}))

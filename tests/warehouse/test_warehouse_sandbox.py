@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -27,6 +26,7 @@ from genesys_elt.readers.identity_quality import (
 )
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
+from tests.browser import headless
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
@@ -332,23 +332,12 @@ def _timelines_read_the_same_on_both_targets(loaded, postgres_env: dict) -> None
                                                                                           customer_key=key), key
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "Debian's chromium package is missing (make test installs it)"
-    return found
-
-
-def _headless(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--virtual-time-budget=15000", *args], capture_output=True, text=True, timeout=180)
-
-
 def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_path):
     from genesys_elt.readers.report import write_report
 
     report = write_report(loaded["db"], tmp_path / "report.html")
     customer = query(loaded, "select customer_key from marts.customer_timeline group by 1 order by count(*) desc limit 1")[0][0]
-    dom = _headless("--dump-dom", f"{report.as_uri()}?q={customer}").stdout
+    dom = headless("--dump-dom", f"{report.as_uri()}?q={customer}").stdout
     charts = re.findall(r'<div class="chart" data-kind="(\w+)">(.*?)</div>\s*(?=<div class="chart"|</div>)', dom, re.S)
     kinds = [kind for kind, _ in charts]
     campaigns = query(loaded, "select count(distinct campaign_id) from marts.fact_predictive_journey")[0][0]
@@ -369,5 +358,5 @@ def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_pa
     assert conflicts and int(conflicts.group(1).replace(",", "")) == \
         query(loaded, "select count(*) from marts.identity_conflicts")[0][0] > 0
     screenshot = tmp_path / "report.png"
-    _headless("--window-size=1280,2400", f"--screenshot={screenshot}", report.as_uri())
+    headless("--window-size=1280,2400", f"--screenshot={screenshot}", report.as_uri())
     assert screenshot.stat().st_size > 50_000  # a blank page is a few kilobytes

@@ -17,6 +17,7 @@ from typing import Callable
 
 from ..dag_support.defaults import API_POOL, WAREHOUSE_POOL
 from ..errors import GenesysEltError
+from ..warehouse.docs import cosmos_docs_projects
 
 ROOT = Path(__file__).resolve().parents[3]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -67,6 +68,8 @@ class LocalAirflow:
             "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(self.scheduled_runs),
             "GENESYS_ELT_DATA_DIR": str(self.data_dir),
+            # Cosmos's plugin serves the warehouse DAG's docs site under Browse in the UI.
+            "AIRFLOW__COSMOS__DBT_DOCS_PROJECTS": cosmos_docs_projects({"GENESYS_ELT_DATA_DIR": str(self.data_dir)}),
             # Each task process takes 1/slots of the rate budget; the pool admits that many at once.
             "GENESYS_ELT_API_POOL_SLOTS": str(self.api_pool_slots),
             **self.extra_env,
