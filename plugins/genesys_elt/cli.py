@@ -187,9 +187,7 @@ def _report(args) -> int:
     from .settings import warehouse_from_env
 
     settings = warehouse_from_env()
-    if not settings.duckdb_path.exists():
-        raise GenesysEltError(f"no warehouse at {settings.duckdb_path}; build it first (genesys-elt warehouse)")
-    out = write_report(settings.duckdb_path, Path(args.out) if args.out else settings.data_dir / "report.html")
+    out = write_report(settings, Path(args.out) if args.out else settings.data_dir / "report.html")
     print(json.dumps({"report": str(out)}))
     return 0
 

@@ -55,6 +55,18 @@ def test_no_connection_is_one_line_and_exit_1(tmp_path):
     assert result.stderr.count("\n") == 1 and written(tmp_path / "data") == []
 
 
+@pytest.mark.parametrize("command", [["report"], ["timeline", "--customer-key", "cust_0"]])
+@pytest.mark.parametrize("target,message", [
+    ({}, "no warehouse at"),  # DuckDB, nothing built
+    ({"GENESYS_ELT_DBT_TARGET": "postgres", "GENESYS_ELT_PG_PORT": "1"}, "cannot open the postgres database"),
+])
+def test_a_reader_without_its_warehouse_is_one_line_and_exit_1(tmp_path, command, target, message):
+    result = genesys_elt(command, tmp_path / "data", **target)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert written(tmp_path / "data") == []
+
+
 def test_a_wrong_secret_is_one_line_and_nothing_is_written(sandbox_for_extract, tmp_path):
     sandbox = sandbox_for_extract()
     result = genesys_elt(["extract", "--stream", "conversations", "--date", DAYS[0].isoformat()], tmp_path / "data",

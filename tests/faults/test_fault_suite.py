@@ -26,6 +26,7 @@ from genesys_elt.landing.layout import RAW
 from genesys_elt.landing.reader import page_text
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.readers.report import write_report
+from genesys_elt.settings import warehouse_from_env
 from genesys_sandbox.limits import FAULT_KINDS
 from tests.conftest import SandboxSession, url_of
 from tests.extract.conftest import find_leaks
@@ -277,7 +278,7 @@ def test_a_whole_faulted_run_leaks_no_secret_token_or_clear_pii(profile, tmp_pat
     retries = TaskRetries()
     try:
         db = operate(sandbox, tmp_path, profile, task=retries, max_attempts=profile.burst * 2 + 4)
-        report = write_report(db, tmp_path / "report.html")
+        report = write_report(warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(db)}), tmp_path / "report.html")
         haystacks = {"log": "\n".join(r.getMessage() for r in caplog.records),
                      "task failures": "\n".join(message for *_, message in retries.failures),
                      "report": report.read_text()}

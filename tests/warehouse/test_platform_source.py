@@ -112,8 +112,10 @@ def test_a_forced_seed_source_on_a_platform_org_names_the_stream_and_the_setting
 def test_the_report_and_the_summary_say_where_the_data_came_from(platform, tmp_path):
     from genesys_elt.readers.report import write_report
     from genesys_elt.readers.summary import stream_sources
+    from genesys_elt.settings import warehouse_from_env
 
-    page = write_report(platform["db"], tmp_path / "report.html").read_text()
+    page = write_report(warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(platform["db"])}),
+                        tmp_path / "report.html").read_text()
     assert "No scorecard metrics: the org&#x27;s API offers no source for scorecards" in page
     assert page.count('data-kind="funnel"') == len(platform["truth"]["actionMaps"])
     with duckdb.connect(str(platform["db"]), read_only=True) as con:

@@ -24,15 +24,17 @@ from genesys_elt.readers.identity_quality import (
     reachable_groups,
     warehouse_assignments,
 )
+from genesys_elt.settings import warehouse_from_env
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
 from tests.browser import headless
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
-from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_mart_rows
+from tests.marts import BUILD_HISTORY, assert_same_marts, duckdb_mart_rows, postgres_mart_rows
 
-pytestmark = pytest.mark.integration
+# The first test pays for the module's fixture: 14 daily extractions, each followed by a build.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 END = date(2026, 11, 21)
 DAYS = [END - timedelta(days=n) for n in range(13, -1, -1)]
 
@@ -284,7 +286,7 @@ def test_rerunning_a_loaded_range_and_a_full_refresh_leave_every_mart_identical(
         assert customer_keys(con) == keys_before
 
 
-def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):
+def test_the_same_project_on_postgresql_builds_the_same_marts(loaded, tmp_path):
     """Portability to a server warehouse: the raw slices loaded into PostgreSQL tables, the whole
     project built there in one go (its own tests included) equals the DuckDB warehouse built day by
     day. The database uses byte-order collation, as DuckDB compares text."""
@@ -304,6 +306,7 @@ def test_the_same_project_on_postgresql_builds_the_same_marts(loaded):
         assert all(on_postgres[table] for table in ("fact_predictive_journey", "customer_timeline", "dim_customer"))
         assert warehouse.load_raw(env).replaced == 0  # a second sync finds every slice already loaded
         _timelines_read_the_same_on_both_targets(loaded, env)
+        _report_and_summary_read_the_same_on_both_targets(loaded, env, tmp_path)
     finally:
         drop_postgres_database(database)
 
@@ -325,17 +328,48 @@ def _timelines_read_the_same_on_both_targets(loaded, postgres_env: dict) -> None
         assert all(result.returncode == 0 for result in printed), [result.stderr for result in printed]
         assert json.loads(printed[0].stdout)["timeline"] and printed[0].stdout == printed[1].stdout
     from genesys_elt.readers.timeline import customer_timeline
-    from genesys_elt.settings import warehouse_from_env
     duckdb_settings, postgres_settings = warehouse_from_env(on_duckdb), warehouse_from_env(postgres_env)
     for key in keys:
         assert customer_timeline(duckdb_settings, customer_key=key) == customer_timeline(postgres_settings,
                                                                                           customer_key=key), key
 
 
+def _report_and_summary_read_the_same_on_both_targets(loaded, postgres_env: dict, tmp_path) -> None:
+    """The report and `make run`'s summary read the configured target: the same page and the same
+    lines from either warehouse, bar the page's generation time, the warehouse's name and the key
+    changes (what each build changed: built day by day, DuckDB merged and split keys that the
+    one-go PostgreSQL build never issued; see BUILD_HISTORY)."""
+    import contextlib
+    import io
+
+    from genesys_elt.readers.report import write_report
+    from genesys_elt.readers.summary import print_summary
+
+    postgres_env = {**postgres_env, "GENESYS_ELT_WAREHOUSE": str(loaded["data_dir"] / "absent.duckdb")}
+    on_duckdb = {"GENESYS_ELT_DATA_DIR": str(loaded["data_dir"]), "GENESYS_ELT_WAREHOUSE": str(loaded["db"])}
+    pages, summaries = [], []
+    for name, env in (("duckdb", on_duckdb), ("postgres", postgres_env)):
+        settings = warehouse_from_env(env)
+        page = write_report(settings, tmp_path / f"report_{name}.html").read_text()
+        page = re.sub(r"generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "generated -", page)
+        pages.append(re.sub(r"Keys retired by a merge: [\d,]+; customers split: [\d,]+", "key changes -", page))
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            print_summary({"data_dir": loaded["data_dir"], "warehouse": settings, "report": "report.html",
+                           "sandbox": False, "first": DAYS[0], "last": DAYS[-1]})
+        summary = printed.getvalue().replace(settings.location, "<warehouse>")
+        summaries.append(re.sub(rf"^  ({'|'.join(BUILD_HISTORY)}) +[\d,]+$", r"\1 -", summary, flags=re.M))
+    assert 'data-kind="funnel"' in pages[0] and 'const rows = [["cust_' in pages[0]
+    assert pages[0] == pages[1]
+    assert "Funnel of " in summaries[0] and "Timeline of customer cust_" in summaries[0]
+    assert "key changes -" in pages[0] and "customer_key_history -" in summaries[0]  # masked, not gone
+    assert summaries[0] == summaries[1]
+
+
 def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_path):
     from genesys_elt.readers.report import write_report
 
-    report = write_report(loaded["db"], tmp_path / "report.html")
+    report = write_report(warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(loaded["db"])}), tmp_path / "report.html")
     customer = query(loaded, "select customer_key from marts.customer_timeline group by 1 order by count(*) desc limit 1")[0][0]
     dom = headless("--dump-dom", f"{report.as_uri()}?q={customer}").stdout
     charts = re.findall(r'<div class="chart" data-kind="(\w+)">(.*?)</div>\s*(?=<div class="chart"|</div>)', dom, re.S)

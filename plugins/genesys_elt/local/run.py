@@ -79,7 +79,7 @@ def run_pipeline(days: int, sandbox_args: list[str], env) -> dict:
     finally:
         target.stop()
     say(f"pipeline done in {time.monotonic() - started:.0f} s")
-    warehouse = warehouse_from_env({**env, "GENESYS_ELT_DATA_DIR": str(data_dir)}).duckdb_path
+    warehouse = warehouse_from_env({**env, "GENESYS_ELT_DATA_DIR": str(data_dir)})
     report = write_report(warehouse, data_dir / "report.html")
     return {"data_dir": data_dir, "warehouse": warehouse, "report": report, "sandbox": target.is_sandbox,
             "first": first, "last": target.end_date}

@@ -1,5 +1,6 @@
 """``genesys-elt report``: one static HTML file from the warehouse, readable offline. Plotly draws
-the charts (its JavaScript is embedded once); the timeline view is a table with a search box."""
+the charts (its JavaScript is embedded once); the timeline view is a table with a search box. It
+reads the configured target, DuckDB or PostgreSQL, with SQL both accept."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import plotly.graph_objects as go
+
+from ..settings import WarehouseSettings
+from ..warehouse.reader import open_warehouse
 
 TIMELINE_ROWS = 20000  # the searchable view's cap; the warehouse table holds them all
 
@@ -77,7 +80,7 @@ def scorecard_figures(con) -> list[tuple[str, go.Figure]]:
 def channel_mix_figure(con) -> go.Figure:
     rows = _query(con, """
         select cast(started_at as date) as day, channel, count(*) as conversations
-        from marts.fact_conversation group by all order by day, channel""")
+        from marts.fact_conversation group by 1, 2 order by 1, 2""")
     fig = go.Figure()
     for channel in sorted({r["channel"] for r in rows}):
         points = [r for r in rows if r["channel"] == channel]
@@ -88,11 +91,13 @@ def channel_mix_figure(con) -> go.Figure:
 
 
 def timeline_rows(con) -> list[list]:
-    return [[str(v) if v is not None else "" for v in row] for row in con.execute(f"""
-        select customer_key, strftime(occurred_at, '%Y-%m-%d %H:%M:%S'), channel, event_type,
+    rows = con.execute(f"""
+        select customer_key, occurred_at, channel, event_type,
                coalesce(conversation_id, session_id, source_id), coalesce(queue_id, ''), coalesce(agent_id, ''),
                coalesce(wrap_up_code, ''), coalesce(handoff_type, '')
-        from marts.customer_timeline order by customer_key, timeline_position limit {TIMELINE_ROWS}""").fetchall()]
+        from marts.customer_timeline order by customer_key, timeline_position limit {TIMELINE_ROWS}""").fetchall()
+    return [[key, f"{occurred:%Y-%m-%d %H:%M:%S}", *(str(v) if v is not None else "" for v in rest)]
+            for key, occurred, *rest in rows]
 
 
 def scorecard_skip_note(con) -> str:
@@ -119,8 +124,8 @@ def identity_summary(con) -> str:
             f"(<code>marts.customer_key_history</code>).</p>")
 
 
-def write_report(warehouse: Path, out: Path) -> Path:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
+    with open_warehouse(warehouse) as con:
         funnels, scorecards = funnel_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
         scorecard_note = "" if scorecards else scorecard_skip_note(con)
@@ -128,12 +133,13 @@ def write_report(warehouse: Path, out: Path) -> Path:
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
     charts = [("funnel", fig) for _, fig in funnels] + [("scorecard", fig) for _, fig in scorecards] + \
              [("channels", channels)]
-    blocks, first = [], True
-    for kind, fig in charts:
+    blocks = []
+    for number, (kind, fig) in enumerate(charts):
+        # Numbered, not random, div ids: the same warehouse writes the same page.
         blocks.append(f'<div class="chart" data-kind="{kind}">'
-                      + fig.to_html(full_html=False, include_plotlyjs="inline" if first else False, default_width="100%",
-                                  config={"responsive": True}) + "</div>")
-        first = False
+                      + fig.to_html(full_html=False, include_plotlyjs="inline" if number == 0 else False,
+                                    default_width="100%", config={"responsive": True}, div_id=f"chart-{number}")
+                      + "</div>")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(_PAGE.format(
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

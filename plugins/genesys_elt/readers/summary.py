@@ -1,15 +1,16 @@
 """What ``make run`` prints at the end: rows per mart, one campaign's funnel, one customer's
 timeline, identity resolution against the sandbox's truth, and where the report is. It only
-reads; the report is written before it by whoever ran the pipeline."""
+reads, from the configured target (DuckDB or PostgreSQL); the report is written before it by
+whoever ran the pipeline."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import duckdb
-
+from ..settings import WarehouseSettings
 from ..warehouse.dbt import MART_TABLES
+from ..warehouse.reader import open_warehouse
 from .identity_quality import score_against_truth
 
 
@@ -55,11 +56,12 @@ def busiest_customer_timeline(con, limit: int = 12) -> tuple[str, int, list[tupl
 
 
 def print_summary(outcome: dict) -> None:
-    """``outcome``: data_dir, warehouse, report, first, last, sandbox (what ``local.run`` returns)."""
+    """``outcome``: data_dir, warehouse (its settings), report, first, last, sandbox (what
+    ``local.run`` returns)."""
     data_dir: Path = outcome["data_dir"]
-    path: Path = outcome["warehouse"]
-    with duckdb.connect(str(path), read_only=True) as con:
-        print(f"\nWarehouse {path} ({outcome['first']} .. {outcome['last']})")
+    warehouse: WarehouseSettings = outcome["warehouse"]
+    with open_warehouse(warehouse) as con:
+        print(f"\nWarehouse {warehouse.location} ({outcome['first']} .. {outcome['last']})")
         for table, rows in mart_counts(con).items():
             print(f"  {table:<36}{rows:>10,}")
         print("\nSources: " + ", ".join(f"{stream} {source}" for stream, source in stream_sources(con).items()))

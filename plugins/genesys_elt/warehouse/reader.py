@@ -31,7 +31,7 @@ def open_warehouse(settings: WarehouseSettings) -> Iterator[WarehouseReader]:
         try:
             connection = psycopg2.connect(**settings.postgres, connect_timeout=10)
         except psycopg2.OperationalError as exc:
-            raise GenesysEltError(f"cannot open the {settings.location}: {str(exc).strip()}") from None
+            raise GenesysEltError(f"cannot open the {settings.location}: {' '.join(str(exc).split())}") from None
         connection.set_session(readonly=True)
         try:
             yield WarehouseReader(connection, "%s")
