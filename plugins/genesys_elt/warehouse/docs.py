@@ -1,9 +1,10 @@
 """The dbt docs site: every model, column description and lineage edge, browsable without a server.
 
 ``dbt docs generate --static`` inlines the manifest and the catalog into one HTML file, which opens
-from disk or behind Cosmos's Airflow plugin (``COSMOS_DOCS_PROJECTS``). With nothing built yet the
-catalog is left empty (descriptions and lineage only), and dbt compiles against a scratch DuckDB
-file, so no empty warehouse is left where the real one will be."""
+from disk or behind Cosmos's Airflow plugin (``AIRFLOW__COSMOS__DBT_DOCS_PROJECTS``, see
+``cosmos_docs_projects``). With nothing built yet the catalog is left empty (descriptions and
+lineage only), and dbt compiles against a scratch DuckDB file, so no empty warehouse is left where
+the real one will be."""
 
 from __future__ import annotations
 
