@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--out", help="directory to write the site into (default: <data dir>/docs)")
     docs.add_argument("-v", "--verbose", action="store_true")
 
+    metrics = sub.add_parser("metrics", help="MetricFlow against the configured warehouse: the rest of the line goes "
+                                             "to mf (e.g. metrics query --metrics calls --group-by metric_time__week)")
+    metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="mf's own arguments")
+    metrics.add_argument("-v", "--verbose", action="store_true")
     run = sub.add_parser("run", help="the whole pipeline under a local Airflow: sandbox or real org, "
                                      "backfill, warehouse, report, summary (what make run calls)")
     run.add_argument("--days", type=_positive, default=7, help="days back from yesterday (default 7)")
@@ -118,6 +122,10 @@ def _main(argv: list[str] | None = None) -> int:
 
             print(json.dumps({"docs": str(write_docs(Path(args.out) if args.out else None))}))
             return 0
+        if args.command == "metrics":
+            from .warehouse.metrics import run_mf
+
+            return run_mf(*(args.mf_args or ["--help"]), capture=False).returncode
         if args.command == "run":
             import shlex
 

@@ -25,6 +25,7 @@ from genesys_elt.readers.identity_quality import (
     warehouse_assignments,
 )
 from genesys_elt.settings import warehouse_from_env
+from genesys_elt.warehouse.metrics import query_metrics
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.org import ground_truth
 from tests.browser import headless
@@ -263,6 +264,73 @@ def test_timeline_piped_into_a_reader_that_stops_early_is_not_an_error(loaded):
     reader.stdout.close()  # the reader is gone before the timeline is written, like `| head -c 0`
     assert reader.wait(timeout=60) == 0
     assert b"Traceback" not in reader.stderr.read()
+
+
+def _metrics(loaded, metrics: list[str], group_by: list[str]) -> dict[tuple, tuple]:
+    """MetricFlow's answer, keyed by its groups (times as days), each metric a float or None."""
+    with pipeline_environment(loaded["data_dir"], PII_KEY):
+        rows = query_metrics(metrics, group_by)
+    return {tuple(row[g][:10] if g.startswith("metric_time") else row[g] for g in group_by):
+            tuple(float(row[m]) if row[m] != "" else None for m in metrics) for row in rows}
+
+
+def _sql(loaded, sql: str, groups: int) -> dict[tuple, tuple]:
+    return {tuple(str(v) for v in row[:groups]): tuple(None if v is None else float(v) for v in row[groups:])
+            for row in query(loaded, sql)}
+
+
+def _assert_close(by_metricflow: dict, by_sql: dict) -> None:
+    assert by_metricflow.keys() == by_sql.keys()
+    for group, values in by_sql.items():
+        assert by_metricflow[group] == pytest.approx(values, rel=1e-9), group
+
+
+def test_metric_queries_equal_plain_sql_over_the_marts(loaded):
+    """The metrics layer (semantic models and metrics in the dbt project, queried with MetricFlow)
+    gives what an analyst's own SQL over the marts gives."""
+    _assert_close(
+        _metrics(loaded, ["conversations", "average_handle_seconds"], ["metric_time__day", "conversation__channel"]),
+        _sql(loaded, "select cast(started_at as date), channel, count(*), "
+                     "sum(duration_seconds) * 1.0 / nullif(count(duration_seconds), 0) "
+                     "from marts.fact_conversation group by 1, 2", 2))
+
+    weekly = _metrics(loaded, ["chat_to_call_handoff_rate", "web_session_before_call_share", "repeat_contact_rate"],
+                      ["metric_time__week"])
+    _assert_close(weekly, _sql(loaded, """
+        select cast(date_trunc('week', c.started_at) as date),
+            avg(case when c.channel not in ('voice', 'callback') then null
+                     when exists (select 1 from marts.customer_timeline t where t.source_type = 'conversation'
+                                  and t.source_id = c.conversation_id and t.handoff_type is not null) then 1.0
+                     else 0.0 end),
+            avg(case when c.channel not in ('voice', 'callback') then null
+                     when exists (select 1 from marts.customer_timeline w where w.customer_key = c.customer_key
+                                  and w.source_type = 'journey_session' and w.channel = 'web'
+                                  and w.occurred_at <= c.started_at
+                                  and w.occurred_at > c.started_at - interval 24 hour) then 1.0
+                     else 0.0 end),
+            avg(case when exists (select 1 from marts.fact_conversation e where e.customer_key = c.customer_key
+                                  and e.conversation_id <> c.conversation_id and e.started_at <= c.started_at
+                                  and e.started_at > c.started_at - interval 7 day) then 1.0 else 0.0 end)
+        from marts.fact_conversation c group by 1""", 1))
+    # Each of the three is something the org does, not an empty ratio.
+    assert all(0 < sum(rates[i] or 0 for rates in weekly.values()) for i in range(3))
+
+    _assert_close(
+        _metrics(loaded, ["funnel_step_contacts", "funnel_step_conversion"],
+                 ["metric_time__day", "campaign", "funnel_step__step_sequence"]),
+        _sql(loaded, """
+            select step.journey_date, step.campaign_id, step.step_sequence, step.contact_count,
+                   step.contact_count * 1.0 / coalesce(previous.contact_count, step.contact_count)
+            from marts.fact_predictive_journey step
+            left join marts.fact_predictive_journey previous
+                on previous.journey_date = step.journey_date and previous.campaign_id = step.campaign_id
+                and previous.step_sequence = step.step_sequence - 1""", 3))
+
+    by_version = _metrics(loaded, ["scorecard_precision", "scorecard_recall"],
+                          ["metric_time__day", "scorecard_model_day__model_version"])
+    _assert_close(by_version, _sql(loaded, "select metric_date, model_version, avg(precision), avg(recall) "
+                                           "from marts.fact_scorecard_performance group by 1, 2", 2))
+    assert len({version for (_, version) in by_version}) > 1  # a retraining is told apart
 
 
 def test_rerunning_a_loaded_range_and_a_full_refresh_leave_every_mart_identical(loaded):
