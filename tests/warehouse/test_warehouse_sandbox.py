@@ -444,7 +444,7 @@ def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_pa
     kinds = [kind for kind, _ in charts]
     campaigns = query(loaded, "select count(distinct campaign_id) from marts.fact_predictive_journey")[0][0]
     scorecards = query(loaded, "select count(distinct scorecard_id) from marts.fact_scorecard_performance")[0][0]
-    assert kinds.count("funnel") == campaigns and kinds.count("scorecard") == scorecards
+    assert kinds.count("funnel") == kinds.count("conversion") == campaigns and kinds.count("scorecard") == scorecards
     assert kinds.count("channels") == 1
     for kind, block in charts:
         assert 'class="main-svg"' in block, f"{kind} chart did not render"
@@ -459,6 +459,15 @@ def test_report_renders_its_charts_with_data_in_headless_chromium(loaded, tmp_pa
     conflicts = re.search(r'<span id="identity-conflicts">([\d,]+)</span>', dom)
     assert conflicts and int(conflicts.group(1).replace(",", "")) == \
         query(loaded, "select count(*) from marts.identity_conflicts")[0][0] > 0
+    # The step-to-step conversion of each funnel step after the first, over its campaign's last week.
+    conversions = re.findall(r'<text class="bartext[^"]*"[^>]*>[\d,]+, ([\d.]+)% of the step before</text>', dom)
+    assert len(conversions) == query(loaded, "select count(*) from (select distinct campaign_id, step_sequence "
+                                             "from marts.fact_predictive_journey where step_sequence > 1) as steps")[0][0]
+    assert all(0 < float(share) <= 100 for share in conversions)
+    # Which source each stream's slices came from.
+    sources = re.findall(r"<tr><td>(\w+)</td><td>(\w*)</td><td>([\d,]+)</td><td>([\d,]+)</td></tr>", dom)
+    assert {(stream, source) for stream, source, _, _ in sources} == \
+        set(query(loaded, "select distinct stream, coalesce(source, '') from marts.load_audit"))
     screenshot = tmp_path / "report.png"
     headless("--window-size=1280,2400", f"--screenshot={screenshot}", report.as_uri())
     assert screenshot.stat().st_size > 50_000  # a blank page is a few kilobytes

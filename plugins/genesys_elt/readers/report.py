@@ -45,6 +45,49 @@ def funnel_figures(con) -> list[tuple[str, go.Figure]]:
     return figures
 
 
+def conversion_figures(con) -> list[tuple[str, go.Figure]]:
+    """Per campaign, its last seven days loaded as one funnel: contacts at each step over the week,
+    each with its step-to-step conversion as the funnel_step_conversion metric counts it."""
+    rows = _query(con, """
+        with days as (
+            select f.*, max(f.journey_date) over (partition by f.campaign_id) as last_day
+            from marts.fact_funnel_step_conversion f
+        )
+        select c.campaign_name, days.campaign_id, days.step_sequence, min(days.step_name) as step_name,
+               sum(days.contact_count) as contacts, sum(days.previous_step_contact_count) as previous_contacts,
+               min(days.journey_date) as first_day, max(days.journey_date) as last_day
+        from days join marts.dim_predictive_campaign c using (campaign_id)
+        where days.journey_date > days.last_day - interval '7 days'
+        group by c.campaign_name, days.campaign_id, days.step_sequence
+        order by c.campaign_name, days.campaign_id, days.step_sequence""")
+    figures = []
+    for campaign_id in dict.fromkeys(r["campaign_id"] for r in rows):
+        steps = [r for r in rows if r["campaign_id"] == campaign_id]
+        conversions = [r["contacts"] / r["previous_contacts"] if r["previous_contacts"] else None for r in steps]
+        fig = go.Figure(go.Funnel(
+            y=[f"{r['step_sequence']}. {r['step_name']}" for r in steps], x=[r["contacts"] for r in steps],
+            text=[f"{r['contacts']:,} contacts" if n == 0 or c is None else f"{r['contacts']:,}, {c:.1%} of the step before"
+                  for n, (r, c) in enumerate(zip(steps, conversions))],
+            textinfo="text", textposition="auto"))
+        days = f"{min(r['first_day'] for r in steps)} .. {max(r['last_day'] for r in steps)}"
+        title = f"{steps[0]['campaign_name']}, {days}"
+        fig.update_layout(title=f"Step-to-step conversion: {title}", height=360)
+        figures.append((title, fig))
+    return figures
+
+
+def source_table(con) -> str:
+    """Which source (seed contract or Platform API) each stream's slices came from, as an HTML table."""
+    rows = con.execute("""
+        select stream, coalesce(source, ''),
+               sum(case when status = 'landed' then 1 else 0 end), sum(case when status = 'skipped' then 1 else 0 end)
+        from marts.load_audit group by 1, 2 order by 1, 2""").fetchall()
+    cells = "".join(f"<tr><td>{html.escape(stream)}</td><td>{html.escape(source)}</td><td>{landed:,}</td>"
+                    f"<td>{skipped:,}</td></tr>" for stream, source, landed, skipped in rows)
+    return ('<table id="sources"><thead><tr><th>stream</th><th>source</th><th>slices landed</th>'
+            f"<th>slices skipped</th></tr></thead><tbody>{cells}</tbody></table>")
+
+
 def scorecard_figures(con) -> list[tuple[str, go.Figure]]:
     """Per scorecard: precision, recall and F1 by day; a dashed line at each retraining, labelled
     with the model version it introduced; pending days drawn hollow."""
@@ -126,12 +169,13 @@ def identity_summary(con) -> str:
 
 def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
     with open_warehouse(warehouse) as con:
-        funnels, scorecards = funnel_figures(con), scorecard_figures(con)
+        funnels, conversions, scorecards = funnel_figures(con), conversion_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
         scorecard_note = "" if scorecards else scorecard_skip_note(con)
-        identity = identity_summary(con)
+        identity, sources = identity_summary(con), source_table(con)
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
-    charts = [("funnel", fig) for _, fig in funnels] + [("scorecard", fig) for _, fig in scorecards] + \
+    charts = [("funnel", fig) for _, fig in funnels] + [("conversion", fig) for _, fig in conversions] + \
+             [("scorecard", fig) for _, fig in scorecards] + \
              [("channels", channels)]
     blocks = []
     for number, (kind, fig) in enumerate(charts):
@@ -145,9 +189,10 @@ def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         loaded=html.escape(f"{loaded[0]} .. {loaded[1]}"),
         funnels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
+        conversions="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "conversion"),
         scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard") or scorecard_note,
         channels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "channels"),
-        identity=identity,
+        identity=identity, sources=sources,
         rows=json.dumps(timeline).replace("</", "<\\/"), cap=TIMELINE_ROWS,
     ), encoding="utf-8")
     return out
@@ -167,9 +212,11 @@ th, td {{ text-align: left; padding: 0.2rem 0.5rem; border-bottom: 1px solid #ee
 <h1>Genesys journeys</h1>
 <p>Slices {loaded}; generated {generated}.</p>
 <h2>Campaign funnels</h2><div class="grid" id="funnels">{funnels}</div>
+<h2>Step-to-step conversion, last seven days</h2><div class="grid" id="conversions">{conversions}</div>
 <h2>Scorecard models</h2><div class="grid" id="scorecards">{scorecards}</div>
 <h2>Channel mix</h2><div id="channels">{channels}</div>
 <h2>Identity</h2>{identity}
+<h2>Sources</h2>{sources}
 <h2>Customer timeline</h2>
 <input id="search" type="search" placeholder="customer key, conversation or session id, channel">
 <p id="shown"></p>
