@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults bench sandbox truth run report docs clean help dbt-ls chromium
+.PHONY: install test test-prod test-faults bench sandbox truth run report docs lint clean help dbt-ls chromium
 NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -24,6 +24,7 @@ help:
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make report    rewrite the HTML report from the current warehouse"
 	@echo "make docs      the dbt docs site as one file: data/docs/index.html (column types once built)"
+	@echo "make lint      sqlfluff with the dbt templater over the dbt project (also part of make test)"
 	@echo "make bench     the benchmarks (about 25 min): bench/results.md and bench/results.json"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -71,6 +72,9 @@ report: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/genesys-elt docs
+
+lint: $(STAMP)
+	$(BIN)/genesys-elt lint
 
 # The report test drives Debian's headless Chromium; install it when it is missing.
 chromium:

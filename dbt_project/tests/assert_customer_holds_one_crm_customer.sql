@@ -15,7 +15,8 @@ per_group as (
     group by customer_key, canonical_contact_id
 )
 
-select contacts.customer_key, count(distinct contacts.crm_external_id) as crm_ids, max(per_group.crm_ids) as merged_crm_ids
+select contacts.customer_key, count(distinct contacts.crm_external_id) as crm_ids,
+       max(per_group.crm_ids) as merged_crm_ids
 from contacts
 join per_group on per_group.customer_key = contacts.customer_key
 group by contacts.customer_key

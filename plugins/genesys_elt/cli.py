@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--out", help="directory to write the site into (default: <data dir>/docs)")
     docs.add_argument("-v", "--verbose", action="store_true")
 
+    lint = sub.add_parser("lint", help="sqlfluff (dbt templater) over the dbt project's models and tests, "
+                                       "by the rules in dbt_project/.sqlfluff")
+    lint.add_argument("-v", "--verbose", action="store_true")
     metrics = sub.add_parser("metrics", help="MetricFlow against the configured warehouse: the rest of the line goes "
                                              "to mf (e.g. metrics query --metrics calls --group-by metric_time__week)")
     metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="mf's own arguments")
@@ -122,6 +125,12 @@ def _main(argv: list[str] | None = None) -> int:
 
             print(json.dumps({"docs": str(write_docs(Path(args.out) if args.out else None))}))
             return 0
+        if args.command == "lint":
+            from .warehouse.lint import lint
+
+            violations = lint()
+            print("\n".join(violations) or "dbt project: no SQL style violations")
+            return 1 if violations else 0
         if args.command == "metrics":
             from .warehouse.metrics import run_mf
 

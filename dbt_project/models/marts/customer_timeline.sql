@@ -43,7 +43,8 @@ ordered as (
         case
             when touchpoints.source_type = 'conversation'
                 and correlated_web.last_web_at > touchpoints.occurred_at
-                and correlated_web.last_web_at <= {{ add_seconds('touchpoints.occurred_at', var('clock_tolerance_seconds')) }}
+                and correlated_web.last_web_at
+                    <= {{ add_seconds('touchpoints.occurred_at', var('clock_tolerance_seconds')) }}
             then correlated_web.last_web_at
             else touchpoints.occurred_at
         end as sequence_at

@@ -59,7 +59,7 @@ activity as (
     select touchpoints.customer_key, min(touchpoints.occurred_at) as first_seen_at,
            max(touchpoints.occurred_at) as last_seen_at
     from {{ ref('int_timeline_touchpoints') }} as touchpoints
-    where touchpoints.customer_key in (select customer_key from keys)
+    where touchpoints.customer_key in (select keys.customer_key from keys)
     group by touchpoints.customer_key
 )
 

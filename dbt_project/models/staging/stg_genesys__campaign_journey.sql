@@ -35,11 +35,11 @@ action_map_counts as (
         pages.json ->> 'journeyActionMapVersion' as model_version,
         metric.value ->> 'metric' as metric,
         cast(metric.value -> 'stats' ->> 'count' as integer) as metric_count
-    from pages, {{ json_array_elements("pages.json -> 'metrics'") }} as metric(value)
+    from pages, {{ json_array_elements("pages.json -> 'metrics'") }} as metric (value)
     where pages.json ->> 'journeyActionMapId' is not null
 ),
 
-funnel_order(metric, step_sequence, step_name) as (
+funnel_order (metric, step_sequence, step_name) as (
     values
         ('nWebActionsQualified', 1, 'Qualified'),
         ('nWebActionsOffered', 2, 'Offered'),

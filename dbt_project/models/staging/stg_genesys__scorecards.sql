@@ -24,8 +24,10 @@ select
     cast(scorecards.json -> 'performanceMetrics' ->> 'recall' as double precision) as recall,
     cast(scorecards.json -> 'performanceMetrics' ->> 'f1Score' as double precision) as f1_score,
     cast(scorecards.json -> 'performanceMetrics' ->> 'auc' as double precision) as auc,
-    cast(scorecards.json -> 'performanceMetrics' ->> 'actualConversionRate' as double precision) as actual_conversion_rate,
-    cast(scorecards.json -> 'performanceMetrics' ->> 'predictedConversionRate' as double precision) as predicted_conversion_rate,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'actualConversionRate' as double precision)
+        as actual_conversion_rate,
+    cast(scorecards.json -> 'performanceMetrics' ->> 'predictedConversionRate' as double precision)
+        as predicted_conversion_rate,
     cast(scorecards.json -> 'scoreDistribution' as varchar) as score_distribution,
     coalesce(
         manifests.pending_backfill

@@ -10,23 +10,24 @@
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
 with conversations as (
-    select * from {{ ref('stg_genesys__conversations') }} as conversations
+    -- the alias is what changed_days_only reads in an incremental build
+    select * from {{ ref('stg_genesys__conversations') }} as conversations  -- noqa: AL05
     {{ changed_days_only('conversations', 'slice_date', 'slice_checksum') }}
 ),
 
 participants as (
     select conversations.*, participant.value as participant
-    from conversations, {{ json_array_elements('conversations.participants') }} as participant(value)
+    from conversations, {{ json_array_elements('conversations.participants') }} as participant (value)
 ),
 
 sessions as (
     select participants.*, customer_session.value as session
-    from participants, {{ json_array_elements("participants.participant -> 'sessions'") }} as customer_session(value)
+    from participants, {{ json_array_elements("participants.participant -> 'sessions'") }} as customer_session (value)
 ),
 
 segments as (
     select sessions.*, segment.value as segment
-    from sessions, {{ json_array_elements("sessions.session -> 'segments'") }} as segment(value)
+    from sessions, {{ json_array_elements("sessions.session -> 'segments'") }} as segment (value)
 )
 
 select

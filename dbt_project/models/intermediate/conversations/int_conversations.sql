@@ -63,7 +63,7 @@ wrap_ups as (
         wrap_up_code,
         segment_end,
         -- two wrap-ups can end at the same instant: the code breaks the tie, so rebuilds agree
-        row_number() over (partition by conversation_id order by segment_end desc, wrap_up_code) as latest
+        row_number() over (partition by conversation_id order by segment_end desc, wrap_up_code asc) as latest
     from segments
     where segment_type = 'wrapup'
 ),

@@ -38,16 +38,23 @@ edges as (
            first_extracted_date as seen_on
     from contacts where crm_external_id is not null
     union all
-    select 'contact:' || contact_id, 'phone:' || phone, rule, first_extracted_date
-    from contacts, lateral (select cell_phone_token as phone, 'contact_cell_phone' as rule
-                            union all select home_phone_token, 'contact_home_phone'
-                            union all select work_phone_token, 'contact_work_phone') as phones
-    where phone is not null
+    select 'contact:' || contacts.contact_id, 'phone:' || phones.phone, phones.rule, contacts.first_extracted_date
+    from contacts, lateral (
+        select contacts.cell_phone_token as phone, 'contact_cell_phone' as rule
+        union all
+        select contacts.home_phone_token, 'contact_home_phone'
+        union all
+        select contacts.work_phone_token, 'contact_work_phone'
+    ) as phones
+    where phones.phone is not null
     union all
-    select 'contact:' || contact_id, 'email:' || email, rule, first_extracted_date
-    from contacts, lateral (select personal_email_token as email, 'contact_personal_email' as rule
-                            union all select work_email_token, 'contact_work_email') as emails
-    where email is not null
+    select 'contact:' || contacts.contact_id, 'email:' || emails.email, emails.rule, contacts.first_extracted_date
+    from contacts, lateral (
+        select contacts.personal_email_token as email, 'contact_personal_email' as rule
+        union all
+        select contacts.work_email_token, 'contact_work_email'
+    ) as emails
+    where emails.email is not null
     union all
     select 'contact:' || contact_id, 'contact:' || canonical_contact_id, 'contact_merge', first_extracted_date
     from contacts where canonical_contact_id <> contact_id
@@ -68,12 +75,15 @@ edges as (
     from customer_sessions where journey_session_id is not null
     union all
     -- Caller line and sender address: pseudonymized tokens whose kind is in their prefix.
-    select 'conversation:' || conversation_id,
-           case when address like 'pii_phone_%' then 'phone:' else 'email:' end || address,
-           'conversation_address', seen_on
-    from customer_sessions, lateral
-         (select ani as address union all select address_from) as addresses
-    where address like 'pii_phone_%' or address like 'pii_email_%'
+    select 'conversation:' || customer_sessions.conversation_id,
+           case when addresses.address like 'pii_phone_%' then 'phone:' else 'email:' end || addresses.address,
+           'conversation_address', customer_sessions.seen_on
+    from customer_sessions, lateral (
+        select customer_sessions.ani as address
+        union all
+        select customer_sessions.address_from
+    ) as addresses
+    where addresses.address like 'pii_phone_%' or addresses.address like 'pii_email_%'
     union all
     select 'conversation:' || conversation_id, 'contact:' || journey_customer_id, 'telephony_event_contact', seen_on
     from telephony_events where journey_customer_id_type = 'externalContactId' and journey_customer_id is not null
