@@ -19,7 +19,7 @@ from genesys_elt.api.catalogue import BULK_CONTACT_IDS
 from genesys_elt.landing.reader import read_manifest, read_records
 from genesys_elt.settings import RATE_SHARE
 from genesys_elt.extract.extractor import Extractor
-from genesys_elt.streams import STREAM_NAMES as STREAMS, daily_slices
+from genesys_elt.streams import DIRECTORY, STREAM_NAMES as STREAMS, daily_slices
 from genesys_sandbox.org import OrgConfig
 
 from .common import END_DATE, NOW, Stopwatch, sandbox, say, settings_for
@@ -30,6 +30,7 @@ RATE_BOUND_CUSTOMERS = 6_000
 BIG_DAY_CUSTOMERS, BIG_DAY_SCALE = 58_000, 5.5  # about 50,000 conversations on the day
 SECOND_CLIENT = ("bench-2", "bench-2-secret")
 BIG_DAY_SEED = 7  # the sandbox's default: the same org as the timed 50k day
+DIRECTORY_STREAMS = {entry.name for entry in DIRECTORY}
 TARGETS = {"budget_share": 0.95, "own_429s": 0, "requests_vs_minimum": 1.0, "two_client_speedup": 1.8,
            "requests_per_conversation": 0.5}
 PROFILES = {"seed": "full", "platform": "platform"}  # source contract -> the sandbox profile that serves it
@@ -62,6 +63,8 @@ def minimum_requests(data_dir: Path, stream: str, records: int, manifests: list[
         return math.ceil(len(referenced) / BULK_CONTACT_IDS) + math.ceil(followed / BULK_CONTACT_IDS)
     if stream == "journey_sessions":
         return read_manifest(data_dir, stream, day)["signed_in_sessions_fetched"]
+    if stream in DIRECTORY_STREAMS:
+        return ceil_pages(records, 100)  # one listing, a hundred a page
     raise ValueError(stream)
 
 

@@ -1,5 +1,6 @@
 """Conversations and their external contacts for day D, once the API says its data is complete
-past the end of D. The two days before D are pulled again: records change after the fact."""
+past the end of D. The two days before D are pulled again: records change after the fact. Beside
+them, the directory that names their queues, agents, wrap-up codes and divisions."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from genesys_elt.dag_support.defaults import (
     SENSOR_POKE_SECONDS,
     SENSOR_TIMEOUT_SECONDS,
     START,
-    raw_asset,
 )
-from genesys_elt.streams import CONVERSATIONS_DAG
+from genesys_elt.dag_support.operators import ExtractOperator
+from genesys_elt.streams import CONVERSATIONS_DAG, DIRECTORY
 
 with DAG(
     dag_id=CONVERSATIONS_DAG,
@@ -32,16 +33,13 @@ with DAG(
 
         return conversations_available(slice_day(data_interval_start))
 
-    @task(outlets=[raw_asset("conversations")])
-    def conversations(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
+    # D and its trailing days, as the registry says; then the contacts those conversations name.
+    conversations = ExtractOperator(stream="conversations")
+    external_contacts = ExtractOperator(stream="external_contacts")
 
-        return extract("conversations", slice_day(data_interval_start))  # D and its trailing days
+    wait_for_data_availability() >> conversations >> external_contacts
 
-    @task(outlets=[raw_asset("external_contacts")])
-    def external_contacts(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
-
-        return extract("external_contacts", slice_day(data_interval_start))
-
-    wait_for_data_availability() >> conversations() >> external_contacts()
+    # The directory that names the ids conversations carry (queues, agents, wrap-up codes,
+    # divisions): listed as the run sees it, with no wait.
+    for directory_stream in DIRECTORY:
+        ExtractOperator(stream=directory_stream.name)

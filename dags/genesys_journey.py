@@ -5,15 +5,15 @@ DAG saw, and the signed-in web sessions among the day's events."""
 from __future__ import annotations
 
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
-from airflow.sdk import DAG, task
+from airflow.sdk import DAG
 from genesys_elt.dag_support.defaults import (
     DAILY,
     DEFAULT_ARGS,
     SENSOR_POKE_SECONDS,
     SENSOR_TIMEOUT_SECONDS,
     START,
-    raw_asset,
 )
+from genesys_elt.dag_support.operators import ExtractOperator
 from genesys_elt.streams import CONVERSATIONS_DAG, JOURNEY_DAG
 
 with DAG(
@@ -27,11 +27,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(outlets=[raw_asset("journey_events")])
-    def journey_events(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
-
-        return extract("journey_events", slice_day(data_interval_start))
+    journey_events = ExtractOperator(stream="journey_events")
 
     contacts_landed = ExternalTaskSensor(
         task_id="wait_for_external_contacts",
@@ -42,12 +38,8 @@ with DAG(
         timeout=SENSOR_TIMEOUT_SECONDS,
     )
 
-    @task(outlets=[raw_asset("journey_sessions")])
-    def journey_sessions(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
-
-        return extract("journey_sessions", slice_day(data_interval_start))
+    journey_sessions = ExtractOperator(stream="journey_sessions")
 
     # On a real org the day's events are read session by session, from the sessions of the day's
     # contacts: the events wait for those, and the sessions for the events' signed-in sessions.
-    contacts_landed >> journey_events() >> journey_sessions()
+    contacts_landed >> journey_events >> journey_sessions

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from airflow.sdk import DAG, task
 from genesys_elt.dag_support.defaults import DAILY, DEFAULT_ARGS, START, raw_asset
+from genesys_elt.dag_support.operators import ExtractOperator
 from genesys_elt.streams import PREDICTIVE_ENGAGEMENT_DAG
 
 with DAG(
@@ -18,11 +19,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(outlets=[raw_asset("campaigns")])
-    def campaigns(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
-
-        return extract("campaigns", slice_day(data_interval_start))
+    campaigns = ExtractOperator(stream="campaigns")
 
     # The listing decides the source for the run (the seed contract's campaigns, or a real org's
     # action maps); each funnel task is told which.
@@ -32,18 +29,10 @@ with DAG(
 
         return campaign_parts()
 
-    @task(outlets=[raw_asset("campaign_journey")], max_active_tis_per_dagrun=4)
-    def campaign_journey(campaign_id: str, source: str, data_interval_start=None):
-        from genesys_elt.dag_support.tasks import campaign_journey as extract_campaign, slice_day
-
-        return extract_campaign(slice_day(data_interval_start), campaign_id, source)
-
-    @task(outlets=[raw_asset("scorecards")])
-    def scorecards(data_interval_start=None):
-        from genesys_elt.dag_support.tasks import extract, slice_day
-
-        return extract("scorecards", slice_day(data_interval_start))  # lands D-2, as the registry says
-
-    campaigns()
-    campaign_journey.expand_kwargs(list_campaigns())
-    scorecards()
+    # One task per campaign (dynamic task mapping); its outlets are named here, where Airflow reads
+    # a mapped task's.
+    campaign_journey = ExtractOperator.partial(
+        task_id="campaign_journey", stream="campaign_journey", outlets=[raw_asset("campaign_journey")],
+        max_active_tis_per_dagrun=4,
+    ).expand_kwargs(list_campaigns())
+    scorecards = ExtractOperator(stream="scorecards")  # lands D-2, as the registry says

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from .directory import WRAP_UP_CODE_IDS
 from .identities import CRM_SOURCE, Contact, Device, Household, Person, new_id
 from .timefmt import day_start, iso
 
@@ -30,8 +31,6 @@ MESSAGE_CHANNELS = {"sms": "sms", "whatsapp": "whatsapp", "line": "line", "twitt
 CHANNEL_MIX = [("voice_in", 38), ("voice_out", 10), ("email", 12), ("sms", 10), ("whatsapp", 8),
                ("line", 2), ("twitter", 3), ("facebook", 5), ("callback", 4), ("webmessaging", 8)]
 PHONE_CHANNELS = {"voice_in", "voice_out", "callback", "sms", "whatsapp"}
-WRAP_UP_CODES = ["issue_resolved", "billing_question", "sale_closed", "callback_scheduled", "escalated",
-                 "password_reset", "no_answer", "order_status", "cancellation", "general_enquiry"]
 
 
 @dataclass
@@ -354,7 +353,7 @@ class ActivityGenerator:
                 {"segmentStart": iso(alert_end), "segmentEnd": iso(talk_end), "segmentType": "interact",
                  "queueId": queue, "disconnectType": "transfer" if leg < transfers else "peer"},
                 {"segmentStart": iso(talk_end), "segmentEnd": iso(wrap_end), "segmentType": "wrapup",
-                 "queueId": queue, "wrapUpCode": rng.choice(WRAP_UP_CODES)},
+                 "queueId": queue, "wrapUpCode": rng.choice(WRAP_UP_CODE_IDS)},
             ]
             if rng.random() < 0.2:
                 segments[-1]["wrapUpNote"] = f"Spoke with {person.first} {person.last} ({person.email}), call back on {phone.e164}"

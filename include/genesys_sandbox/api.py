@@ -16,6 +16,14 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from .action_maps import METRICS as ACTION_MAP_METRICS, action_map_body, day_metrics_visible
+from .directory import (
+    WRAP_UP_CODE_IDS,
+    WRAP_UP_CODE_NAMES,
+    division_body,
+    queue_body,
+    user_body,
+    wrap_up_code_body,
+)
 from .identities import new_id
 from .jobs import JobBoard
 from .org import Org
@@ -178,17 +186,17 @@ class Api:
             raise ApiError(400, "bad.request", "interval end must be after its start")
         return iso(start), iso(end)
 
-    def _page_numbered(self, req: Request, items: list[dict], base: str) -> dict:
+    def _page_numbered(self, req: Request, items: list[dict], base: str, filters: dict | None = None) -> dict:
+        """A page of a numbered listing; its links carry the listing's ``filters`` as the platform's do."""
         size = self._int(req.query, "pageSize", 25, 1, 100)
         number = self._int(req.query, "pageNumber", 1, 1, 100000)
         chunk = items[(number - 1) * size: number * size]
         page_count = max(1, -(-len(items) // size))
+        link = lambda n: f"{base}?{urlencode({'pageSize': size, 'pageNumber': n, **(filters or {})})}"  # noqa: E731
         body = {"entities": chunk, "pageSize": size, "pageNumber": number, "total": len(items),
-                "pageCount": page_count, "selfUri": f"{base}?pageSize={size}&pageNumber={number}",
-                "firstUri": f"{base}?pageSize={size}&pageNumber=1",
-                "lastUri": f"{base}?pageSize={size}&pageNumber={page_count}"}
+                "pageCount": page_count, "selfUri": link(number), "firstUri": link(1), "lastUri": link(page_count)}
         if number < page_count:
-            body["nextUri"] = f"{base}?pageSize={size}&pageNumber={number + 1}"
+            body["nextUri"] = link(number + 1)
         return body
 
 
@@ -608,6 +616,39 @@ def journey_query_results(api: Api, req: Request):
 
 
 # -------------------------------------------------------------------- token introspection (real API)
+# -------------------------------------------------------------------- the directory (Platform API)
+@route("GET", "/api/v2/routing/queues", "routing_queues", "routing:readonly")
+def list_queues(api: Api, req: Request):
+    now, directory = api.clock(), api.org.directory
+    return 200, api._page_numbered(req, [queue_body(directory, q, now) for q in directory.queues],
+                                   "/api/v2/routing/queues")
+
+
+@route("GET", "/api/v2/users", "users", "users:readonly")
+def list_users(api: Api, req: Request):
+    """Active users by default, as the platform lists them; ``state=any`` (or ``deleted``) adds those who left."""
+    now, directory = api.clock(), api.org.directory
+    state = req.query.get("state", "active")
+    if state not in ("active", "inactive", "deleted", "any"):
+        raise ApiError(400, "bad.request", "state must be active, inactive, deleted or any")
+    users = [user_body(directory, a, now) for a in directory.agents]
+    users = [u for u in users if state == "any" or u["state"] == state]
+    return 200, api._page_numbered(req, users, "/api/v2/users", {"state": state})
+
+
+@route("GET", "/api/v2/routing/wrapupcodes", "routing_wrapup_codes", "routing:readonly")
+def list_wrap_up_codes(api: Api, req: Request):
+    codes = [wrap_up_code_body(code_id, name) for code_id, name in zip(WRAP_UP_CODE_IDS, WRAP_UP_CODE_NAMES)]
+    return 200, api._page_numbered(req, codes, "/api/v2/routing/wrapupcodes")
+
+
+@route("GET", "/api/v2/authorization/divisions", "authorization_divisions", "authorization:readonly")
+def list_divisions(api: Api, req: Request):
+    directory = api.org.directory
+    divisions = [division_body(directory, division_id, name) for division_id, name in directory.divisions]
+    return 200, api._page_numbered(req, divisions, "/api/v2/authorization/divisions")
+
+
 @route("GET", "/api/v2/tokens/me", "token_info", None)
 def token_info(api: Api, req: Request):
     return 200, {"organization": {"id": "00000000-0000-4000-8000-000000000042", "name": "Sandbox Org"},

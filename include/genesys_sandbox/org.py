@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from .action_maps import ActionMap, make_action_maps, truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
+from .directory import Directory, make_directory
 from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
 from .timefmt import days_between, iso
@@ -42,6 +43,7 @@ class Org:
     scorecards: list[Scorecard]
     action_maps: list[ActionMap] = field(default_factory=list)
     shared_lines: list[SharedLine] = field(default_factory=list)
+    directory: Directory | None = None
 
     def __post_init__(self) -> None:
         self.campaign_by_id = {c.id: c for c in self.campaigns}
@@ -76,7 +78,10 @@ def generate(config: OrgConfig) -> Org:
     contacts = activity_gen.make_contacts()
     activity = activity_gen.run()
     action_maps = make_action_maps(config.seed, campaigns, config.first_day, config.last_day)
-    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines)
+    directory = make_directory(config.seed, activity_gen.queues, activity_gen.agents, activity_gen.divisions,
+                               config.first_day, config.last_day)
+    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines,
+               directory)
 
 
 def ground_truth(org: Org) -> dict:
@@ -158,6 +163,7 @@ def ground_truth(org: Org) -> dict:
             for c in org.campaigns
         },
         "actionMaps": action_map_truth(org.action_maps),
+        "directory": org.directory.truth(),
         "scorecards": {
             s.id: {"name": s.name, "campaignIds": s.campaign_ids,
                    "versions": [{"modelVersion": v.version, "retrainedAt": iso(v.trained_at)} for v in s.versions],

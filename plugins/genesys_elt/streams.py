@@ -121,6 +121,18 @@ REGISTRY: tuple[Stream, ...] = (
            needs=("conversations", "journey_events")),
 )
 
+# The directory, as each day's run sees it: the names of the queues, agents, wrap-up codes and
+# divisions that conversations carry as ids. Landed beside the day's conversations.
+DIRECTORY: tuple[Stream, ...] = tuple(
+    Stream(name, CONVERSATIONS_DAG, payload, pii_rule, (Source(PLATFORM, (endpoint,), name),))
+    for name, payload, pii_rule, endpoint in (
+        ("queues", "RoutingQueue", "nothing", "routing_queues"),
+        ("agents", "Agent", "agent", "users"),
+        ("wrap_up_codes", "WrapUpCode", "nothing", "routing_wrapup_codes"),
+        ("divisions", "Division", "nothing", "authorization_divisions"),
+    ))
+REGISTRY += DIRECTORY
+
 STREAMS: dict[str, Stream] = {stream.name: stream for stream in REGISTRY}
 STREAM_NAMES: tuple[str, ...] = tuple(STREAMS)
 

@@ -83,7 +83,8 @@ def test_extract_dag_has_tags_retries_and_a_daily_data_interval(dagbag, dag_id):
 def test_each_extract_task_emits_its_stream_asset(dagbag):
     emitted = {outlet.name for dag_id in EXTRACT for task in dagbag.dags[dag_id].tasks for outlet in task.outlets}
     assert emitted == {f"genesys_raw_{s}" for s in ("campaigns", "campaign_journey", "scorecards", "conversations",
-                                                    "external_contacts", "journey_events", "journey_sessions")}
+                                                    "external_contacts", "journey_events", "journey_sessions",
+                                                    "queues", "agents", "wrap_up_codes", "divisions")}
     for stream in REGISTRY:  # and from the DAG the registry names
         assert stream.asset_name in {o.name for t in dagbag.dags[stream.dag_id].tasks for o in t.outlets}
 

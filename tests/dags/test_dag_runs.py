@@ -6,16 +6,17 @@ per-model tasks wait on the build, which ``dags test``, running one task at a ti
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from genesys_elt.landing.reader import read_manifest
-from genesys_elt.streams import WAREHOUSE_DAG
+from genesys_elt.streams import CONVERSATIONS_DAG, STREAM_NAMES, WAREHOUSE_DAG, stream as registered
 from genesys_elt.local.run import run_warehouse
-from tests.conftest import start_sandbox
+from tests.conftest import start_sandbox, url_of
 
-from .airflow_env import AirflowEnv, fresh_postgres_database
+from .airflow_env import AirflowEnv, fresh_postgres_database, openlineage_events, openlineage_to_files
 
 pytestmark = pytest.mark.integration
 DAG_IDS = ("genesys_predictive_engagement", "genesys_conversations", "genesys_journey")
@@ -52,7 +53,9 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
 
 @pytest.mark.timeout(900)
 def test_backfill_of_three_days_then_the_warehouse_under_a_running_scheduler(sandbox, tmp_path):
-    env = AirflowEnv(tmp_path, sandbox, fresh_postgres_database("genesys_elt_backfill_test")).setup()
+    lineage = tmp_path / "openlineage"
+    env = AirflowEnv(tmp_path, sandbox, fresh_postgres_database("genesys_elt_backfill_test"),
+                     extra_env=openlineage_to_files(lineage)).setup()
     env.start_services()
     try:
         env.wait_for_dags(set(DAG_IDS) | {WAREHOUSE_DAG})
@@ -80,3 +83,34 @@ def test_backfill_of_three_days_then_the_warehouse_under_a_running_scheduler(san
         days = {str(d) for (d,) in con.execute("select distinct journey_date from marts.fact_predictive_journey").fetchall()}
         conversations = con.execute("select count(*) from marts.fact_conversation").fetchone()[0]
     assert days == {"2026-11-18", "2026-11-19", "2026-11-20"} and conversations > 0
+    _assert_lineage(openlineage_events(lineage), env, url_of(sandbox))
+
+
+def _assert_lineage(events: list[dict], env, api_origin: str) -> None:
+    """The OpenLineage provider reported each extract task's run with the Genesys endpoints it read
+    and the raw slices it wrote, and Cosmos's dbt build with the tables it read and wrote."""
+    completed = [e for e in events if e["eventType"] == "COMPLETE"]
+    by_task: dict[str, list[dict]] = {}
+    for event in completed:
+        by_task.setdefault(event["job"]["name"], []).append(event)
+    for stream in STREAM_NAMES:
+        job = f"{registered(stream).dag_id}.{stream}"
+        runs = by_task.get(job, [])
+        assert runs, f"no COMPLETE event for {job}: {sorted(by_task)}"
+        inputs = {(d["namespace"], d["name"]) for e in runs for d in e["inputs"]}
+        outputs = {(d["namespace"], d["name"]) for e in runs for d in e["outputs"]}
+        assert inputs and all(namespace == api_origin and name.startswith("/api/v2/") for namespace, name in inputs), \
+            (job, inputs)
+        raw = env.data_dir / "raw" / "genesys" / stream
+        assert outputs and all(namespace == "file" and Path(name).is_relative_to(raw) and Path(name).is_dir()
+                               for namespace, name in outputs), (job, outputs)
+    # The extract runs of 2026-11-19 name that day's conversations slice and the two trailing days'.
+    days = {Path(name).name for e in by_task[f"{CONVERSATIONS_DAG}.conversations"] for _, name in
+            [(d["namespace"], d["name"]) for d in e["outputs"]]}
+    assert {"date=2026-11-16", "date=2026-11-18", "date=2026-11-20"} <= days
+    built = [e for name, runs in by_task.items() if name.startswith(f"{WAREHOUSE_DAG}.") for e in runs]
+    tables_out = {d["name"].split(".", 1)[-1] for e in built for d in e["outputs"]}
+    tables_in = {d["name"].split(".", 1)[-1] for e in built for d in e["inputs"]}
+    assert {f"marts.{table}" for table in ("fact_conversation", "customer_timeline", "fact_predictive_journey")} \
+        <= tables_out, sorted(tables_out)
+    assert "staging.stg_genesys__conversations" in tables_in, sorted(tables_in)

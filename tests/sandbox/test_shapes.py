@@ -134,3 +134,20 @@ def test_errors_use_the_genesys_error_body(api):
     assert set(response.json()) >= {"message", "code", "status"} and response.json()["status"] == 404
     bad = api.get(f"{PE}/campaigns/x/analytics", params={"groupBy": "step"})
     assert bad.status_code == 404
+
+
+def test_directory_listings_are_the_platform_shapes(api, shared_sandbox):
+    directory = shared_sandbox.api.org.directory
+    for path, model in (("/api/v2/routing/queues", "QueueEntityListing"), ("/api/v2/users", "UserEntityListing"),
+                        ("/api/v2/routing/wrapupcodes", "WrapupCodeEntityListing"),
+                        ("/api/v2/authorization/divisions", "AuthzDivisionEntityListing")):
+        assert_conforms(api.ok("GET", path, params={"pageSize": 100}), model)
+    # Users who left are listed only when asked for: the conversations they handled still name them.
+    active = api.ok("GET", "/api/v2/users", params={"pageSize": 100})["entities"]
+    everyone = api.ok("GET", "/api/v2/users", params={"pageSize": 100, "state": "any"})["entities"]
+    left = {a.id for a in directory.agents if a.deleted_at and a.deleted_at <= shared_sandbox.api.clock()}
+    assert left and {u["id"] for u in everyone} - {u["id"] for u in active} == left
+    assert {u["state"] for u in everyone if u["id"] in left} == {"deleted"}
+    paged = api.ok("GET", "/api/v2/users", params={"pageSize": 25, "state": "any"})
+    assert paged["pageCount"] == 2 and paged["nextUri"].endswith("pageNumber=2&state=any")
+    assert api.request("GET", "/api/v2/users", params={"state": "gone"}).status_code == 400

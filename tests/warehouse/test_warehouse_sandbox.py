@@ -235,6 +235,13 @@ def test_timeline_command_prints_one_customers_ordered_timeline(loaded):
     assert conversations and all(e["startTimeUTC"].endswith("Z") for e in payload["timeline"])
     assert {"conversationId", "channelType", "startTimeUTC", "endTimeUTC", "durationSeconds", "routingQueue",
             "agentId", "wrapUpCode"} <= set(conversations[0])
+    # Each id beside the name the directory gave it that day.
+    directory = loaded["truth"]["directory"]
+    for entry in conversations:
+        assert entry["routingQueueName"] in {n["name"] for n in directory["queues"][entry["routingQueue"]]}
+        assert entry["agentName"] == directory["agents"][entry["agentId"]]["name"]
+        if entry["wrapUpCode"]:
+            assert entry["wrapUpCodeName"] == directory["wrapUpCodes"][entry["wrapUpCode"]]
     starts = [e["startTimeUTC"] for e in conversations]
     assert starts == sorted(starts)
 
@@ -265,6 +272,38 @@ def test_timeline_piped_into_a_reader_that_stops_early_is_not_an_error(loaded):
     reader.stdout.close()  # the reader is gone before the timeline is written, like `| head -c 0`
     assert reader.wait(timeout=60) == 0
     assert b"Traceback" not in reader.stderr.read()
+
+
+def test_the_directory_names_every_id_the_facts_carry_and_keeps_its_history(loaded):
+    directory = loaded["truth"]["directory"]
+    current = dict(query(loaded, "select queue_id, queue_name from marts.dim_queue where is_current"))
+    assert current == {queue: names[-1]["name"] for queue, names in directory["queues"].items()}
+    # The renamed queue: its old name until the first day's run that came after the rename.
+    renamed = next(queue for queue, names in directory["queues"].items() if len(names) > 1)
+    renamed_at = datetime.fromisoformat(directory["queues"][renamed][1]["since"])
+    first_new = min(day for day, at in zip(DAYS, loaded["times"]) if at >= renamed_at)
+    versions = query(loaded, "select queue_name, valid_from, valid_to from marts.dim_queue where queue_id = ? "
+                             "order by valid_from", [renamed])
+    assert versions == [(directory["queues"][renamed][0]["name"], DAYS[0], first_new),
+                        (directory["queues"][renamed][1]["name"], first_new, None)]
+    # The agent who left: active, then deleted; still there to name the conversations they handled.
+    left = next(agent for agent, about in directory["agents"].items() if about["deletedAt"])
+    assert [state for (state,) in query(loaded, "select agent_state from marts.dim_agent where agent_id = ? "
+                                                "order by valid_from", [left])] == ["active", "deleted"]
+    assert query(loaded, "select count(*) from marts.fact_conversation where agent_id = ?", [left])[0][0] > 0
+    assert dict(query(loaded, "select wrap_up_code_id, wrap_up_code_name from marts.dim_wrap_up_code")) == \
+        directory["wrapUpCodes"]
+    assert dict(query(loaded, "select division_id, division_name from marts.dim_division")) == directory["divisions"]
+    # Every queue, agent and wrap-up code a fact or the timeline carries has its dimension row.
+    for table, column, dimension, key in [("fact_conversation", "last_queue_id", "dim_queue", "queue_id"),
+                                          ("fact_conversation", "agent_id", "dim_agent", "agent_id"),
+                                          ("fact_conversation", "wrap_up_code", "dim_wrap_up_code", "wrap_up_code_id"),
+                                          ("customer_timeline", "queue_id", "dim_queue", "queue_id")]:
+        assert query(loaded, f"select count(*) from marts.{table} as f where f.{column} is not null and not exists "
+                             f"(select 1 from marts.{dimension} as d where d.{key} = f.{column})")[0][0] == 0
+    # Agents are employees: their emails are tokens, their names stay readable.
+    emails = [e for (e,) in query(loaded, "select distinct email_token from marts.dim_agent")]
+    assert emails and all(e.startswith("pii_email_") for e in emails)
 
 
 def _metrics(loaded, metrics: list[str], group_by: list[str]) -> dict[tuple, tuple]:
@@ -324,7 +363,7 @@ def test_metric_queries_equal_plain_sql_over_the_marts(loaded):
                  ["metric_time__day", "campaign", "funnel_step__step_sequence"]),
         _sql(loaded, """
             select step.journey_date, step.campaign_id, step.step_sequence, step.contact_count,
-                   step.contact_count * 1.0 / coalesce(previous.contact_count, step.contact_count)
+                   step.contact_count * 1.0 / nullif(coalesce(previous.contact_count, step.contact_count), 0)
             from marts.fact_predictive_journey step
             left join marts.fact_predictive_journey previous
                 on previous.journey_date = step.journey_date and previous.campaign_id = step.campaign_id

@@ -85,6 +85,12 @@ CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
     "journey_session": Endpoint("GET", "/api/v2/journey/sessions/{session_id}"),
     "journey_session_events": Endpoint("GET", "/api/v2/journey/sessions/{session_id}/events", "next_uri",
                                        "entities", {"pageSize": 200}),
+    # The directory: the names behind the ids conversations carry. Users who left are asked for too.
+    "routing_queues": Endpoint("GET", "/api/v2/routing/queues", "next_uri", "entities", {"pageSize": 100}),
+    "users": Endpoint("GET", "/api/v2/users", "next_uri", "entities", {"pageSize": 100, "state": "any"}),
+    "routing_wrapup_codes": Endpoint("GET", "/api/v2/routing/wrapupcodes", "next_uri", "entities", {"pageSize": 100}),
+    "authorization_divisions": Endpoint("GET", "/api/v2/authorization/divisions", "next_uri", "entities",
+                                        {"pageSize": 100}),
     "journey_events": AsyncQuery(
         submit=Endpoint("POST", JOURNEY_QUERIES, body={"type": "journey", "timeRange": {
             "type": "absolute", "from": "{day_start}", "to": "{day_end}"}}),

@@ -34,8 +34,13 @@ def extract(name: str, run_day: date) -> list[dict]:
         for m in extractor.run(name, day):
             log.info("%s %s%s: %s records, %s rejected, %s requests", name, day,
                      f" ({m['part']})" if m.get("part") else "", m["records"], m["rejected"], m.get("requests"))
-            summaries.append({k: m.get(k) for k in ("stream", "date", "part", "records", "rejected")})
+            summaries.append(_summary(m))
     return summaries
+
+
+def _summary(manifest: dict) -> dict:
+    """What a task returns of a landed slice: which one, from which source, how many records."""
+    return {k: manifest.get(k) for k in ("stream", "date", "part", "source", "records", "rejected")}
 
 
 def campaign_parts() -> list[dict]:
@@ -46,8 +51,9 @@ def campaign_parts() -> list[dict]:
 
 
 def campaign_journey(day: date, campaign_id: str, source: str) -> dict | None:
+    """One campaign's (or action map's) funnel slice for the day; None when it was skipped."""
     manifest = _extractor().land_part("campaign_journey", day, campaign_id, source)
-    return {k: manifest[k] for k in ("records", "rejected")} if manifest else None
+    return _summary(manifest) if manifest else None
 
 
 def conversations_available(day: date) -> bool:

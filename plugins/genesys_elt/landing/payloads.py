@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
@@ -95,6 +95,44 @@ class ActionMap(Payload):
     modifiedDate: Timestamp | None = None
     startDate: Timestamp | None = None
     endDate: Timestamp | None = None
+
+
+class DivisionRef(Payload):
+    id: NonEmpty
+    name: str | None = None
+
+
+class RoutingQueue(Payload):
+    """A queue as ``GET /api/v2/routing/queues`` lists it."""
+
+    id: NonEmpty
+    name: NonEmpty
+    division: DivisionRef | None = None
+    dateModified: Timestamp | None = None
+
+
+class Agent(Payload):
+    """A user (agent) as ``GET /api/v2/users?state=any`` lists it; a user who left is ``deleted``."""
+
+    id: NonEmpty
+    name: str | None = None
+    state: Literal["active", "inactive", "deleted"]
+    division: DivisionRef | None = None
+
+
+class WrapUpCode(Payload):
+    """A wrap-up code as ``GET /api/v2/routing/wrapupcodes`` lists it: the id analytics names."""
+
+    id: NonEmpty
+    name: NonEmpty
+
+
+class Division(Payload):
+    """A division as ``GET /api/v2/authorization/divisions`` lists it."""
+
+    id: NonEmpty
+    name: NonEmpty
+    homeDivision: bool | None = None
 
 
 class MetricStats(Payload):

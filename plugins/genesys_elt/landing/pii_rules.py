@@ -115,6 +115,20 @@ def journey_session(p: Pseudonymizer, record: dict) -> dict:
     return record
 
 
+def agent(p: Pseudonymizer, record: dict) -> dict:
+    """An employee: the display name stays readable for BI; emails, phones and the username (an
+    email address) become tokens like a customer's."""
+    for name in ("email", "username"):
+        if _str(record.get(name)):
+            record[name] = p.email(record[name])
+    for contact in _dicts(record.get("primaryContactInfo")) + _dicts(record.get("addresses")):
+        kind = contact.get("mediaType")
+        for name in ("address", "display"):
+            if _str(contact.get(name)):
+                contact[name] = p.email(contact[name]) if kind == "EMAIL" else p.phone(contact[name])
+    return record
+
+
 def nothing(p: Pseudonymizer, record: dict) -> dict:
     return record
 

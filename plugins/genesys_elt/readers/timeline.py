@@ -49,6 +49,26 @@ def resolve_customer_key(con, *, external_id=None, phone=None, email=None, custo
     return found[0]
 
 
+# (dimension, the timeline's id column, the name column): each id named as it was on the touchpoint's
+# day, or as it is now when the directory was first listed after that day.
+DIRECTORY_NAMES = (("dim_queue", "queue_id", "queue_name"), ("dim_agent", "agent_id", "agent_name"),
+                   ("dim_wrap_up_code", "wrap_up_code", "wrap_up_code_name"))
+
+
+def _directory_joins() -> str:
+    joins = []
+    for dimension, column, _ in DIRECTORY_NAMES:
+        key = dimension.removeprefix("dim_") + "_id"
+        joins.append(f"""
+            left join marts.{dimension} as {dimension}_then
+                on {dimension}_then.{key} = timeline.{column}
+                and {dimension}_then.valid_from <= cast(timeline.occurred_at as date)
+                and ({dimension}_then.valid_to is null or cast(timeline.occurred_at as date) < {dimension}_then.valid_to)
+            left join marts.{dimension} as {dimension}_now
+                on {dimension}_now.{key} = timeline.{column} and {dimension}_now.is_current""")
+    return "".join(joins)
+
+
 def customer_timeline(warehouse: WarehouseSettings, **lookup) -> dict:
     """The timeline from the warehouse that `warehouse` names, on DuckDB or PostgreSQL alike."""
     with open_warehouse(warehouse) as con:
@@ -60,19 +80,22 @@ def customer_timeline(warehouse: WarehouseSettings, **lookup) -> dict:
                    timeline.occurred_at, timeline.ended_at, timeline.duration_seconds, timeline.queue_id,
                    timeline.agent_id, timeline.wrap_up_code, timeline.session_id, timeline.correlation_id,
                    timeline.page_url, timeline.handoff_type, timeline.handoff_from_conversation_id,
-                   coalesce(conversations.is_in_progress, false) as in_progress
+                   coalesce(conversations.is_in_progress, false) as in_progress,
+                   {names}
             from marts.customer_timeline as timeline
             left join marts.fact_conversation as conversations
                 on conversations.conversation_id = timeline.conversation_id
                 and timeline.source_type = 'conversation'
+            {name_joins}
             where timeline.customer_key = ?
             order by timeline.timeline_position
-            """, [key]).fetchall()
+            """.format(names=", ".join(f"coalesce({d}_then.{name}, {d}_now.{name})" for d, _, name in DIRECTORY_NAMES),
+                       name_joins=_directory_joins()), [key]).fetchall()
         extracted = con.execute("select max(extracted_at) from marts.load_audit where status = 'landed'").fetchone()[0]
 
     entries, filtered_out = [], 0
     for (source_type, source_id, channel, event_type, start, end, duration, queue, agent, wrap_up, session,
-         correlation, page, handoff, handoff_from, in_progress) in rows:
+         correlation, page, handoff, handoff_from, in_progress, queue_name, agent_name, wrap_up_name) in rows:
         if in_progress:  # marked in the warehouse, not counted as a finished interaction
             filtered_out += 1
             continue
@@ -83,7 +106,8 @@ def customer_timeline(warehouse: WarehouseSettings, **lookup) -> dict:
         }
         if source_type == "conversation":
             entry.update({"conversationId": source_id, "state": "TERMINATED", "routingQueue": queue,
-                          "agentId": agent, "wrapUpCode": wrap_up, "handoffType": handoff,
+                          "routingQueueName": queue_name, "agentId": agent, "agentName": agent_name,
+                          "wrapUpCode": wrap_up, "wrapUpCodeName": wrap_up_name, "handoffType": handoff,
                           "handoffFromConversationId": handoff_from})
         if session:
             entry["sessionId"] = session

@@ -18,7 +18,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_scorecard_performance",
                "fact_scorecard_score_distribution", "dim_customer", "fact_conversation", "customer_timeline",
                "customer_last_context", "identity_conflicts", "customer_key_history", "load_audit",
-               "rejected_records", "fact_conversation_context", "fact_funnel_step_conversion")
+               "rejected_records", "fact_conversation_context", "fact_funnel_step_conversion", "dim_queue",
+               "dim_agent", "dim_wrap_up_code", "dim_division")
 # The warehouse DAG renders one task per dbt node from this list (`dbt ls` as JSON lines, Cosmos's
 # LoadMode.DBT_LS_FILE), written ahead of parsing by `make install` or the image's init job: a small
 # file read with plain I/O keeps DAG parsing free of dbt processes and of the larger manifest.
