@@ -24,6 +24,8 @@ MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_score
 # LoadMode.DBT_LS_FILE), written ahead of parsing by `make install` or the image's init job: a small
 # file read with plain I/O keeps DAG parsing free of dbt processes and of the larger manifest.
 NODE_LIST = PROJECT_DIR / "target" / "dbt_ls.json"
+# The metrics layer's nodes: MetricFlow reads them, Cosmos has no task for them.
+NOT_RENDERED = {"metric", "semantic_model", "saved_query"}
 NODE_LIST_KEYS = ("name", "unique_id", "resource_type", "depends_on", "original_file_path", "tags", "config",
                   "freshness", "fqn")  # what Cosmos reads from each node
 
@@ -48,7 +50,8 @@ def run_dbt(*args: str, env=os.environ) -> str:
 def write_node_list(env=os.environ) -> Path:
     """Writes ``NODE_LIST`` whole (a reader never sees half a file) and returns its path."""
     listing = run_dbt("ls", "--quiet", "--output", "json", "--output-keys", *NODE_LIST_KEYS, env=env)
-    nodes = [json.loads(line) for line in listing.splitlines() if line.startswith("{")]
+    nodes = [node for line in listing.splitlines() if line.startswith("{")
+             if (node := json.loads(line))["resource_type"] not in NOT_RENDERED]
     if not any(node["resource_type"] == "model" for node in nodes):
         raise WarehouseError(f"dbt ls listed no model:\n{listing[-2000:]}")
     NODE_LIST.parent.mkdir(parents=True, exist_ok=True)
