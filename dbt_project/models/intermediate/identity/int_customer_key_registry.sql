@@ -36,7 +36,7 @@ nodes as (
 compared as (
     select nodes.*, previous.customer_key as previous_key,
            previous.node is null as is_new,
-           previous.links_fingerprint <> nodes.links_fingerprint as links_changed
+           previous.links_fingerprint is distinct from nodes.links_fingerprint as links_changed
     from nodes
     left join {{ this }} as previous on previous.node = nodes.node
 ),
@@ -49,6 +49,17 @@ affected as (
     select node, first_seen_on, links_fingerprint, previous_key
     from compared
     where is_new or previous_key in (select customer_key from touched_keys)
+),
+
+-- A node whose slices are gone keeps its key but forgets its links: should it land again (a day
+-- re-landed after a removal), its links count as changed and its customer is resolved again,
+-- although its neighbours may have moved to other keys while it was away.
+vanished as (
+    select previous.node, previous.node_type, previous.node_id, previous.customer_key, previous.previous_key,
+           previous.first_seen_on, cast(null as varchar) as links_fingerprint, previous.resolved_at
+    from {{ this }} as previous
+    where previous.links_fingerprint is not null
+        and not exists (select 1 from nodes where nodes.node = previous.node)
 ),
 {% else %}
 {#- A first build over a warehouse that already published keys (one built before the registry
@@ -164,3 +175,7 @@ select
     {{ build_stamp() }} as resolved_at
 from members
 join assigned on assigned.component = members.component
+{%- if is_incremental() %}
+union all
+select * from vanished
+{%- endif %}
