@@ -138,6 +138,16 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
                     "select count(distinct customer_key) filter (where built_at = (select max(built_at) from "
                     "marts.customer_timeline)), count(distinct customer_key) from marts.customer_timeline")[0]
                 assert 0 < rewritten < customers, (rewritten, customers)  # the untouched keep their rows
+                # Customers active again keep their earlier rows: only the tail from the first change
+                # is ordered again, and only the changed nodes' touchpoints are written again.
+                for model in ("marts.customer_timeline", "intermediate.int_timeline_touchpoints"):
+                    written, kept = execute(
+                        f"with latest as (select max(built_at) as built_at from {model}), "
+                        f"active as (select distinct customer_key from {model} where built_at = (select built_at from latest)) "
+                        f"select count(*) filter (where built_at = (select built_at from latest)), "
+                        f"count(*) filter (where built_at < (select built_at from latest)) "
+                        f"from {model} where customer_key in (select customer_key from active)")[0]
+                    assert 0 < written and 0 < kept, (model, written, kept)
             incremental = duckdb_mart_rows(db, same_warehouse=True)
             incremental_pg = postgres_mart_rows(dbname=database, **POSTGRES)
 

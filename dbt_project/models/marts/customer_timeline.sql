@@ -3,17 +3,16 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ delete_changed_customers(records=false, upstream=ref('int_timeline_touchpoints')) }}",
-        post_hook="{{ delete_customers_without_key() }}",
+        post_hook="{{ delete_superseded_timeline_rows() }}",
     )
 }}
 {#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
     relation calls varchar instead of text is no change. -#}
 {%- set since = last_built_at() %}
-{%- set changed_customers = customers_changed_since(since, records=false, upstream=ref('int_timeline_touchpoints')) %}
--- depends_on: {{ ref('int_customer_keys') }} (the post-hook)
--- One row per touchpoint, in order per customer. Kept per customer: a build orders again only the
--- customers whose touchpoints or identity changed since the last one.
+-- depends_on: {{ ref('int_customer_key_registry') }} (the tails)
+-- One row per touchpoint, in order per customer. Kept per customer from the first position that
+-- changed: a build orders again only the tail of each customer whose touchpoints changed since the
+-- last one, and keeps the positions before it (see timeline_tails.sql).
 --
 -- Ordering: web clocks and telephony clocks disagree by a few minutes, so a call that carries a
 -- web session's correlation id is placed after that session's events when they appear to follow
@@ -21,12 +20,17 @@
 -- Handoff (int_conversation_handoffs): the call row of a chat-to-call journey names the kind of
 -- handoff and where it came from.
 
-with touchpoints as (
+with
+{%- if since %}
+tails as (
+    {{ timeline_tails(since) }}
+),
+{%- endif %}
+
+touchpoints as (
     select * from {{ ref('int_timeline_touchpoints') }}
     {%- if since %}
-    where customer_key in (
-        {{ changed_customers }}
-    )
+    where customer_key in (select tails.customer_key from tails)
     {%- endif %}
 ),
 
@@ -53,34 +57,43 @@ ordered as (
         on correlated_web.customer_key = touchpoints.customer_key
         and correlated_web.correlation_id = touchpoints.correlation_id
         and touchpoints.source_type = 'conversation'
+),
+
+positioned as (
+    select
+        ordered.customer_key,
+        row_number() over (
+            partition by ordered.customer_key
+            order by ordered.sequence_at,
+                case ordered.source_type when 'journey_session' then 0 when 'web_event' then 1 else 2 end,
+                ordered.occurred_at,
+                ordered.source_id
+        ) as timeline_position,
+        ordered.source_type,
+        ordered.source_id,
+        ordered.occurred_at,
+        ordered.ended_at,
+        ordered.channel,
+        ordered.event_type,
+        ordered.conversation_id,
+        ordered.session_id,
+        ordered.queue_id,
+        ordered.agent_id,
+        ordered.wrap_up_code,
+        ordered.duration_seconds,
+        ordered.correlation_id,
+        ordered.page_url,
+        handoffs.handoff_type,
+        handoffs.handoff_from_conversation_id,
+        {{ build_stamp() }} as built_at
+    from ordered
+    left join {{ ref('int_conversation_handoffs') }} as handoffs
+        on handoffs.conversation_id = ordered.source_id and ordered.source_type = 'conversation'
 )
 
-select
-    ordered.customer_key,
-    row_number() over (
-        partition by ordered.customer_key
-        order by ordered.sequence_at,
-            case ordered.source_type when 'journey_session' then 0 when 'web_event' then 1 else 2 end,
-            ordered.occurred_at,
-            ordered.source_id
-    ) as timeline_position,
-    ordered.source_type,
-    ordered.source_id,
-    ordered.occurred_at,
-    ordered.ended_at,
-    ordered.channel,
-    ordered.event_type,
-    ordered.conversation_id,
-    ordered.session_id,
-    ordered.queue_id,
-    ordered.agent_id,
-    ordered.wrap_up_code,
-    ordered.duration_seconds,
-    ordered.correlation_id,
-    ordered.page_url,
-    handoffs.handoff_type,
-    handoffs.handoff_from_conversation_id,
-    {{ build_stamp() }} as built_at
-from ordered
-left join {{ ref('int_conversation_handoffs') }} as handoffs
-    on handoffs.conversation_id = ordered.source_id and ordered.source_type = 'conversation'
+select positioned.*
+from positioned
+{%- if since %}
+join tails on tails.customer_key = positioned.customer_key
+where positioned.timeline_position >= tails.first_position
+{%- endif %}

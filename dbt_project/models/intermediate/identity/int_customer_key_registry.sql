@@ -53,10 +53,12 @@ affected as (
 
 -- A node whose slices are gone keeps its key but forgets its links: should it land again (a day
 -- re-landed after a removal), its links count as changed and its customer is resolved again,
--- although its neighbours may have moved to other keys while it was away.
+-- although its neighbours may have moved to other keys while it was away. Its resolved_at marks
+-- its customer for the per-customer models; it moved nowhere, so its previous key is its key.
 vanished as (
-    select previous.node, previous.node_type, previous.node_id, previous.customer_key, previous.previous_key,
-           previous.first_seen_on, cast(null as varchar) as links_fingerprint, previous.resolved_at
+    select previous.node, previous.node_type, previous.node_id, previous.customer_key,
+           previous.customer_key as previous_key, previous.first_seen_on, cast(null as varchar) as links_fingerprint,
+           {{ build_stamp() }} as resolved_at
     from {{ this }} as previous
     where previous.links_fingerprint is not null
         and not exists (select 1 from nodes where nodes.node = previous.node)

@@ -3,21 +3,23 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_customers(staged_days=touchpoint_slices()) }}",
-        post_hook="{{ delete_customers_without_key() }}",
+        post_hook="{{ delete_superseded_touchpoints() }}",
     )
 }}
 {%- set since = last_built_at() %}
-{%- set changed_customers = customers_changed_since(since, staged_days=touchpoint_slices()) %}
+{#- rendered on every build, so that the relations it reads are the model's dependencies -#}
+{%- set changed_nodes = touchpoint_nodes_changed_since(since or 'null') %}
 -- Every touchpoint with its customer: web events, journey sessions and conversations, in one shape.
--- Kept per customer: a build writes again only the customers whose records or identity changed,
--- or whose rows came from a slice parsed again, since the last one (see incremental_customers.sql).
+-- Kept per identity node (a journey session or a conversation): a build writes again only the
+-- nodes whose records or key changed, or whose rows came from a slice parsed again, since the last
+-- one, and then deletes their older rows (see touchpoint_nodes.sql). A customer's unchanged
+-- history is not rewritten when the customer is active again.
 
 with
 keys as (
     select node, customer_key from {{ ref('int_customer_keys') }}
     {%- if since %}
-    where customer_key in ({{ changed_customers }})
+    where node in ({{ changed_nodes }})
     {%- endif %}
 ),
 
@@ -38,7 +40,8 @@ web_events as (
         cast(null as integer) as duration_seconds,
         events.correlation_id,
         events.page_url,
-        events.slice_date
+        events.slice_date,
+        keys.node
     from {{ ref('stg_genesys__journey_events') }} as events
     join keys on keys.node = 'session:' || events.session_id
     where events.session_type = 'web'
@@ -61,7 +64,8 @@ sessions as (
         sessions.duration_seconds,
         cast(null as varchar) as correlation_id,
         sessions.last_page_url as page_url,
-        sessions.last_extracted_date as slice_date
+        sessions.last_extracted_date as slice_date,
+        keys.node
     from {{ ref('stg_genesys__journey_sessions') }} as sessions
     join keys on keys.node = 'session:' || sessions.session_id
 ),
@@ -101,7 +105,8 @@ sessions_from_events as (
         cast({{ seconds_between('min(created_at)', 'max(created_at)') }} as integer) as duration_seconds,
         cast(null as varchar) as correlation_id,
         max(case when from_last = 1 then page_url end) as page_url,
-        min(slice_date) as slice_date
+        min(slice_date) as slice_date,
+        'session:' || session_id as node
     from unfetched_session_events
     group by customer_key, session_id
     having bool_or(authenticated)
@@ -124,7 +129,8 @@ conversations as (
         conversations.duration_seconds,
         conversations.correlation_id,
         cast(null as varchar) as page_url,
-        conversations.slice_date
+        conversations.slice_date,
+        keys.node
     from {{ ref('int_conversations') }} as conversations
     join keys on keys.node = 'conversation:' || conversations.conversation_id
 )
