@@ -6,7 +6,8 @@
 {% macro changed_days_only(candidates, day_column, checksum_column) -%}
     {%- if is_incremental() %}
     where not exists (
-        select 1 from {{ this }} as built
+        {#- the built days first: a few hundred pairs, against as many rows as the model holds -#}
+        select 1 from (select distinct {{ day_column }}, {{ checksum_column }} from {{ this }}) as built
         where built.{{ day_column }} = {{ candidates }}.{{ day_column }}
             and built.{{ checksum_column }} = {{ candidates }}.{{ checksum_column }}
     )
@@ -20,11 +21,15 @@
 #}
 {% macro delete_days_not_in(upstream, day_column='slice_date', checksum_column='slice_checksum') -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} as built
-    where not exists (
-        select 1 from {{ upstream }} as current_days
-        where current_days.{{ day_column }} = built.{{ day_column }}
-            and current_days.{{ checksum_column }} = built.{{ checksum_column }}
+    delete from {{ this }}
+    where {{ day_column }} in (
+        select built.{{ day_column }}
+        from (select distinct {{ day_column }}, {{ checksum_column }} from {{ this }}) as built
+        where not exists (
+            select 1 from (select distinct {{ day_column }}, {{ checksum_column }} from {{ upstream }}) as current_days
+            where current_days.{{ day_column }} = built.{{ day_column }}
+                and current_days.{{ checksum_column }} = built.{{ checksum_column }}
+        )
     )
     {%- endif -%}
 {%- endmacro %}
