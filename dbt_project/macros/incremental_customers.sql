@@ -48,21 +48,25 @@
     where resolved_at > {{ since }} and previous_key is not null
 {%- endmacro %}
 
+{# The identity nodes of records (events, sessions, conversations, and contacts) parsed since `since`. #}
+{% macro nodes_parsed_since(since, contacts=true) -%}
+    select 'session:' || session_id as node from {{ ref('stg_genesys__journey_events') }} where parsed_at > {{ since }}
+    union
+    select 'session:' || session_id from {{ ref('base_genesys__journey_sessions') }} where parsed_at > {{ since }}
+    union
+    select 'conversation:' || conversation_id from {{ ref('stg_genesys__conversations') }}
+    where parsed_at > {{ since }}
+    {%- if contacts %}
+    union
+    select 'contact:' || contact_id from {{ ref('base_genesys__external_contacts') }} where parsed_at > {{ since }}
+    {%- endif %}
+{%- endmacro %}
+
 {# Customers holding a record (event, session, conversation, contact) parsed since `since`. #}
 {% macro customers_with_new_records(since) -%}
     select keys.customer_key
     from {{ ref('int_customer_keys') }} as keys
-    join (
-        select 'session:' || session_id as node from {{ ref('stg_genesys__journey_events') }}
-        where parsed_at > {{ since }}
-        union
-        select 'session:' || session_id from {{ ref('base_genesys__journey_sessions') }} where parsed_at > {{ since }}
-        union
-        select 'conversation:' || conversation_id from {{ ref('stg_genesys__conversations') }}
-        where parsed_at > {{ since }}
-        union
-        select 'contact:' || contact_id from {{ ref('base_genesys__external_contacts') }} where parsed_at > {{ since }}
-    ) as changed on changed.node = keys.node
+    join ({{ nodes_parsed_since(since) }}) as changed on changed.node = keys.node
 {%- endmacro %}
 
 {# The pre-hook: the rows of the customers `keys_sql` selects go before they are written again. #}

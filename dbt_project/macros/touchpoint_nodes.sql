@@ -12,12 +12,7 @@
   earlier builds only.
 #}
 {% macro touchpoint_nodes_changed_since(since) -%}
-    select 'session:' || session_id as node from {{ ref('stg_genesys__journey_events') }} where parsed_at > {{ since }}
-    union
-    select 'session:' || session_id from {{ ref('base_genesys__journey_sessions') }} where parsed_at > {{ since }}
-    union
-    select 'conversation:' || conversation_id from {{ ref('stg_genesys__conversations') }}
-    where parsed_at > {{ since }}
+    {{ nodes_parsed_since(since, contacts=false) }}
     union
     select built.node
     from {{ this }} as built
