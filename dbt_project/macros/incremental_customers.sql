@@ -1,5 +1,5 @@
 {#
-  Models kept per customer (the timeline, its touchpoints, the customer dimension) rebuild in an
+  Models kept per customer (fact_conversation, the customer dimension, the last context) rebuild in an
   incremental build only the customers whose records or identity changed since their own last
   build, and replace each such customer's rows whole. Every row carries `built_at`, the start of the
   build that wrote it; a model's latest one is its watermark. Records carry `parsed_at` (staging)
@@ -25,7 +25,8 @@
 {#
   The model's watermark as a SQL literal, read when the model is compiled (before its pre-hook
   deletes anything, so that hook and body agree); none on a first build or a full refresh, and
-  when the model is empty (everyone is rebuilt).
+  when the model is empty (everyone is rebuilt). Only rows of earlier builds count, so that a
+  post-hook, which runs after the body's rows are in, reads the same value as the body.
 #}
 {% macro last_built_at() -%}
     {#- a unit test has no relation of its own: it checks a first build unless it says otherwise -#}
@@ -36,7 +37,8 @@
     {%- if 'built_at' not in adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set value = run_query("select cast(max(built_at) as varchar) from " ~ this).columns[0].values()[0] -%}
+    {%- set value = run_query("select cast(max(built_at) as varchar) from " ~ this
+                              ~ " where built_at < " ~ build_stamp()).columns[0].values()[0] -%}
     {{ return(none if value is none else "cast('" ~ value ~ "' as timestamp)") }}
 {%- endmacro %}
 
@@ -92,24 +94,11 @@
 {%- endmacro %}
 
 {#
-  Customers with a row of this model from a slice parsed again since `since`, or no longer landed:
-  the record may be gone, so its customer is rebuilt. `staged_days` selects (source_type,
-  slice_date, parsed_at) of the slices the model's rows come from.
-#}
-{% macro customers_with_changed_slices(since, staged_days) -%}
-    select built.customer_key
-    from {{ this }} as built
-    left join ({{ staged_days }}) as staged_days
-        on staged_days.source_type = built.source_type and staged_days.slice_date = built.slice_date
-    where staged_days.parsed_at is null or staged_days.parsed_at > {{ since }}
-{%- endmacro %}
-
-{#
   The customers a per-customer model rebuilds since `since`: those the registry re-resolved, those
-  holding a record parsed since (`records`), those that `upstream`, a per-customer model itself,
-  wrote again since, and those with a row from a slice parsed again (`staged_days`, see above).
+  holding a record parsed since (`records`), and those that `upstream`, a per-customer model itself,
+  wrote again since.
 #}
-{% macro customers_changed_since(since, records=true, upstream=none, staged_days=none) -%}
+{% macro customers_changed_since(since, records=true, upstream=none) -%}
     {#- called on every build, so that its relations are the model's dependencies; used when `since` is set -#}
     {%- set since = since or 'null' -%}
     {{ reresolved_customers(since) }}
@@ -121,16 +110,12 @@
     union
     select customer_key from {{ upstream }} where built_at > {{ since }}
     {%- endif %}
-    {%- if staged_days is not none and is_incremental() %}
-    union
-    {{ customers_with_changed_slices(since, staged_days) }}
-    {%- endif %}
 {%- endmacro %}
 
 {# The pre-hook of a per-customer model: its arguments are those of customers_changed_since. #}
-{% macro delete_changed_customers(records=true, upstream=none, staged_days=none) -%}
+{% macro delete_changed_customers(records=true, upstream=none) -%}
     {%- if is_incremental() -%}
         {%- set since = last_built_at() -%}
-        {{ delete_customers(none if since is none else customers_changed_since(since, records, upstream, staged_days)) }}
+        {{ delete_customers(none if since is none else customers_changed_since(since, records, upstream)) }}
     {%- endif -%}
 {%- endmacro %}

@@ -83,14 +83,12 @@
 
 {# The post-hook: the rows that the tails written by this build replace. #}
 {% macro delete_superseded_timeline_rows() -%}
-    {%- if execute and is_incremental() -%}
-        {%- set since = built_at_before_this_build() -%}
-        {%- if since is not none -%}
+    {%- set since = last_built_at() -%}
+    {%- if since is not none -%}
     delete from {{ this }} as built
     using ({{ timeline_tails(since) }}) as tails
     where built.built_at < {{ build_stamp() }}
         and tails.customer_key = built.customer_key
         and built.timeline_position >= tails.first_position
-        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -27,20 +27,11 @@
     where (staged.parsed_at is null or staged.parsed_at > {{ since }}) and built.built_at < {{ build_stamp() }}
 {%- endmacro %}
 
-{# The model's watermark before this build: what the body read as last_built_at(), for the post-hook. #}
-{% macro built_at_before_this_build() -%}
-    {%- set value = run_query("select cast(max(built_at) as varchar) from " ~ this
-                              ~ " where built_at < " ~ build_stamp()).columns[0].values()[0] -%}
-    {{ return(none if value is none else "cast('" ~ value ~ "' as timestamp)") }}
-{%- endmacro %}
-
 {# The post-hook: the changed nodes' rows from earlier builds go, now that their new rows are in. #}
 {% macro delete_superseded_touchpoints() -%}
-    {%- if execute and is_incremental() -%}
-        {%- set since = built_at_before_this_build() -%}
-        {%- if since is not none -%}
+    {%- set since = last_built_at() -%}
+    {%- if since is not none -%}
     delete from {{ this }}
     where built_at < {{ build_stamp() }} and node in ({{ touchpoint_nodes_changed_since(since) }})
-        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
