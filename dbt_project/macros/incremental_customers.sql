@@ -119,3 +119,11 @@
         {{ delete_customers(none if since is none else customers_changed_since(since, records, upstream)) }}
     {%- endif -%}
 {%- endmacro %}
+
+{# int_customer_keys' post-hook: nodes no longer landed (the registry forgot their links) leave it. #}
+{% macro delete_nodes_no_longer_landed() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where node in (select node from {{ ref('int_customer_key_registry') }} where links_fingerprint is null)
+    {%- endif -%}
+{%- endmacro %}

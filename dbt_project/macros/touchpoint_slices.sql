@@ -1,6 +1,6 @@
 {#
   The slices int_timeline_touchpoints' rows come from, per source type and day, with when each was
-  last parsed (see touchpoint_nodes_changed_since). A journey session read from its events comes
+  last parsed (see nodes_changed_since in rows_by_node.sql). A journey session read from its events comes
   from an events slice.
 #}
 {% macro touchpoint_slices() -%}

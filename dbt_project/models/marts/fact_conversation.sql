@@ -3,24 +3,25 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ delete_changed_customers() }}",
-        post_hook="{{ delete_customers_without_key() }}",
+        post_hook="{{ delete_superseded_conversations() }}",
     )
 }}
 {#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
     relation calls varchar instead of text is no change. -#}
 {%- set since = last_built_at() %}
-{%- set changed_customers = customers_changed_since(since) %}
+{#- rendered on every build, so that the relations it reads are the model's dependencies -#}
+{%- set changed_conversations = fact_conversation_nodes_changed_since(since or 'null') %}
 -- One row per conversation with the customer it resolved to, and its contact followed through
--- merges to the canonical one. Kept per customer: a build writes again only the customers whose
--- conversations, contacts or identity changed since the last one.
+-- merges to the canonical one. Kept per conversation: a build writes again only the conversations
+-- whose record, slice, contact or key changed since the last one, and then deletes their older
+-- rows (see rows_by_node.sql). An active customer's earlier conversations are not rewritten.
 
 with keys as (
     select node_id as conversation_id, customer_key
     from {{ ref('int_customer_keys') }}
     where node_type = 'conversation'
     {%- if since %}
-        and customer_key in ({{ changed_customers }})
+        and node in ({{ changed_conversations }})
     {%- endif %}
 ),
 

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        post_hook="{{ delete_superseded_touchpoints() }}",
+        post_hook="{{ delete_superseded_rows(touchpoint_nodes_changed_since) }}",
     )
 }}
 {%- set since = last_built_at() %}
@@ -12,7 +12,7 @@
 -- Every touchpoint with its customer: web events, journey sessions and conversations, in one shape.
 -- Kept per identity node (a journey session or a conversation): a build writes again only the
 -- nodes whose records or key changed, or whose rows came from a slice parsed again, since the last
--- one, and then deletes their older rows (see touchpoint_nodes.sql). A customer's unchanged
+-- one, and then deletes their older rows (see rows_by_node.sql). A customer's unchanged
 -- history is not rewritten when the customer is active again.
 
 with
