@@ -126,7 +126,8 @@ def write_markdown(results: dict) -> str:
                             + (f" ({at_shortest[name]:.2f} s at {shortest} days)" if name in at_shortest else "")
                             for name, seconds in sorted(i["next_day_build"][longest]["slowest_nodes"].items(),
                                                         key=lambda node: -node[1]))
-        lines += [f"**Incremental** ({i['customers']:,} customers, one data directory growing day by day): the "
+        repeats = f", each the median of {i['repeats']} builds from the same state" if i.get("repeats") else ""
+        lines += [f"**Incremental** ({i['customers']:,} customers, one data directory growing day by day{repeats}): the "
                   f"`dbt build` after the next day's daily runs: {builds}. A full build of the same "
                   f"{i['full_build_days'] + 1} days into an empty warehouse: {i['full_build_seconds']:.1f} s. Landed "
                   f"in all: {i['landed_records']['journey_events']:,} journey events, "

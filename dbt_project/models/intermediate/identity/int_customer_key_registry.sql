@@ -142,17 +142,25 @@ candidates as (
     where not exists (select 1 from kept where kept.component = component_anchors.component)
 ),
 
+{%- if is_incremental() %}
+
+-- Candidate keys still held by a node this build does not resolve again: looked up for the few
+-- candidates only, not for every key the registry holds.
+held_elsewhere as (
+    select distinct previous.customer_key
+    from {{ this }} as previous
+    join candidates on candidates.customer_key = previous.customer_key
+    where not exists (select 1 from affected where affected.node = previous.node)
+),
+{%- endif %}
+
 issued as (
     select
         component,
         case
             when candidates.customer_key in (select kept.customer_key from kept)
             {%- if is_incremental() %}
-                or exists (
-                    select 1 from {{ this }} as previous
-                    where previous.customer_key = candidates.customer_key
-                        and not exists (select 1 from affected where affected.node = previous.node)
-                )
+                or candidates.customer_key in (select held_elsewhere.customer_key from held_elsewhere)
             {%- endif %}
             then 'cust_' || substr(md5(anchor || ':' || coalesce(anchor_previous_key, '')), 1, 20)
             else customer_key
