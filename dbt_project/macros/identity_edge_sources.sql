@@ -33,22 +33,15 @@
     ) as staged on staged.source = built.source and staged.slice_date = built.slice_date
     where built.slice_date is not null and (staged.parsed_at is null or staged.parsed_at > {{ since }})
         and built.built_at < {{ build_stamp() }}
+    {%- for source, staged, node_type, key in [
+        ('external_contacts', ref('stg_genesys__external_contacts'), 'contact', 'contact_id'),
+        ('journey_sessions', ref('stg_genesys__journey_sessions'), 'session', 'session_id')] %}
     union
     select built.node_a
     from {{ this }} as built
-    where built.source = 'external_contacts' and built.built_at < {{ build_stamp() }}
-        and not exists (
-            select 1 from {{ ref('stg_genesys__external_contacts') }} as contacts
-            where 'contact:' || contacts.contact_id = built.node_a
-        )
-    union
-    select built.node_a
-    from {{ this }} as built
-    where built.source = 'journey_sessions' and built.built_at < {{ build_stamp() }}
-        and not exists (
-            select 1 from {{ ref('stg_genesys__journey_sessions') }} as sessions
-            where 'session:' || sessions.session_id = built.node_a
-        )
+    where built.source = '{{ source }}' and built.built_at < {{ build_stamp() }}
+        and not exists (select 1 from {{ staged }} as staged where '{{ node_type }}:' || staged.{{ key }} = built.node_a)
+    {%- endfor %}
 {%- endmacro %}
 
 {# The post-hook: the changed records' edges from earlier builds go, now that their new rows are in. #}
