@@ -25,11 +25,9 @@
     select built.node_a
     from {{ this }} as built
     left join (
-        select 'journey_events' as source, slice_date, max(parsed_at) as parsed_at
-        from {{ ref('stg_genesys__journey_events') }} group by slice_date
+        {{ staged_slices('journey_events', [ref('stg_genesys__journey_events')], label_column='source') }}
         union all
-        select 'conversations', slice_date, max(parsed_at)
-        from {{ ref('stg_genesys__conversations') }} group by slice_date
+        {{ staged_slices('conversations', [ref('stg_genesys__conversations')], label_column='source') }}
     ) as staged on staged.source = built.source and staged.slice_date = built.slice_date
     where built.slice_date is not null and (staged.parsed_at is null or staged.parsed_at > {{ since }})
         and built.built_at < {{ build_stamp() }}

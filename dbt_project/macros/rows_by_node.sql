@@ -42,7 +42,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# int_timeline_touchpoints' nodes to write again (touchpoint_slices: where its rows come from). #}
+{# int_timeline_touchpoints' nodes to write again (touchpoint_slices in staged_slices.sql: where its rows come from). #}
 {% macro touchpoint_nodes_changed_since(since) -%}
     {{ nodes_changed_since(since, touchpoint_slices()) }}
 {%- endmacro %}
@@ -52,18 +52,15 @@
   whose contact was extracted again (it may have merged into another: the row shows the canonical one).
 #}
 {% macro fact_conversation_nodes_changed_since(since) -%}
-    {%- set conversation_slices -%}
-    select 'conversation' as source_type, slice_date, max(parsed_at) as parsed_at
-    from {{ ref('stg_genesys__conversations') }} group by slice_date
-    {%- endset -%}
     {%- set recontacted -%}
     select 'conversation:' || conversations.conversation_id
     from {{ ref('int_conversations') }} as conversations
     join {{ ref('stg_genesys__external_contacts') }} as contacts on contacts.contact_id = conversations.external_contact_id
     where contacts.built_at > {{ since }}
     {%- endset -%}
-    {{ nodes_changed_since(since, conversation_slices, node="'conversation:' || built.conversation_id",
-                           source_type="'conversation'", extra=recontacted) }}
+    {{ nodes_changed_since(since, staged_slices('conversation', [ref('stg_genesys__conversations')]),
+                           node="'conversation:' || built.conversation_id", source_type="'conversation'",
+                           extra=recontacted) }}
 {%- endmacro %}
 
 {# fact_conversation's post-hook: its rows name their node by conversation id. #}
