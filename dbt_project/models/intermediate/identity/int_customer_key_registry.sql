@@ -8,8 +8,9 @@
     )
 }}
 -- The customer key of every identity node, kept from build to build. A build resolves again only
--- the customers one of whose nodes gained or lost a link, and new nodes; everyone else keeps the
--- row they have. A key belongs to its anchor, the oldest node that held it (first seen, then
+-- the customers one of whose nodes gained or lost a link, and new nodes, and of those writes only
+-- the nodes whose key, links or first sighting changed; every other node keeps the row it has, so
+-- that `resolved_at > x` names exactly what moved or changed since x. A key belongs to its anchor, the oldest node that held it (first seen, then
 -- smallest id): the customer holding the anchor keeps the key, so a customer that merges keeps the
 -- older key and retires the younger one, a part split off gets a key of its own, and a newer node,
 -- however small its id, never renames anyone. Never fully refreshed: the keys are promises to the
@@ -34,7 +35,8 @@ nodes as (
 
 {% if is_incremental() %}
 compared as (
-    select nodes.*, previous.customer_key as previous_key,
+    select nodes.*, previous.customer_key as previous_key, previous.links_fingerprint as previous_fingerprint,
+           previous.first_seen_on as previous_first_seen_on,
            previous.node is null as is_new,
            previous.links_fingerprint is distinct from nodes.links_fingerprint as links_changed
     from nodes
@@ -46,7 +48,7 @@ touched_keys as (
 ),
 
 affected as (
-    select node, first_seen_on, links_fingerprint, previous_key
+    select node, first_seen_on, links_fingerprint, previous_key, previous_fingerprint, previous_first_seen_on
     from compared
     where is_new or previous_key in (select customer_key from touched_keys)
 ),
@@ -70,7 +72,8 @@ vanished as (
     if execute and var('identity_keys_from_published', true) else none %}
 affected as (
     select nodes.node, nodes.first_seen_on, nodes.links_fingerprint,
-           {{ 'published.customer_key' if published else 'cast(null as varchar)' }} as previous_key
+           {{ 'published.customer_key' if published else 'cast(null as varchar)' }} as previous_key,
+           cast(null as varchar) as previous_fingerprint, cast(null as date) as previous_first_seen_on
     from nodes
     {%- if published %}
     left join {{ published }} as published on published.node = nodes.node
@@ -186,6 +189,11 @@ select
 from members
 join assigned on assigned.component = members.component
 {%- if is_incremental() %}
+-- A node resolved again that kept its key, links and first sighting keeps its row.
+where members.previous_key is null
+    or assigned.customer_key <> members.previous_key
+    or members.links_fingerprint is distinct from members.previous_fingerprint
+    or members.first_seen_on is distinct from members.previous_first_seen_on
 union all
 select * from vanished
 {%- endif %}
