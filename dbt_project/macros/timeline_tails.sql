@@ -12,7 +12,11 @@
   same previous rows and so find the same tails.
 #}
 
-{# customer_key and first_position: where each changed customer's tail starts. #}
+{#
+  customer_key, first_position and unsettled_from: where each changed customer's tail starts, and
+  the time before which its rows can neither move nor be passed. Every row of the tail sorts at or
+  after unsettled_from, so it occurred at most one clock tolerance before it.
+#}
 {% macro timeline_tails(since) -%}
     with previous as (
         select customer_key, timeline_position, source_type, source_id, occurred_at
@@ -71,6 +75,7 @@
 
     select
         changed_from.customer_key,
+        changed_from.unsettled_from,
         coalesce(
             min(case when previous.occurred_at >= changed_from.unsettled_from then previous.timeline_position end),
             max(previous.timeline_position) + 1,
@@ -78,7 +83,7 @@
         ) as first_position
     from changed_from
     left join previous on previous.customer_key = changed_from.customer_key
-    group by changed_from.customer_key
+    group by changed_from.customer_key, changed_from.unsettled_from
 {%- endmacro %}
 
 {# The post-hook: the rows that the tails written by this build replace. #}

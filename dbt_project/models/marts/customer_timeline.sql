@@ -25,12 +25,33 @@ with
 tails as (
     {{ timeline_tails(since) }}
 ),
+
+-- The rows kept before each tail that occurred late enough to pass for part of it: a few per customer.
+kept_near_tails as (
+    select kept.customer_key, kept.source_type, kept.source_id
+    from {{ this }} as kept
+    join tails on tails.customer_key = kept.customer_key
+    where kept.timeline_position < tails.first_position
+        and kept.occurred_at >= {{ add_seconds('tails.unsettled_from', -var('clock_tolerance_seconds')) }}
+),
+
 {%- endif %}
 
 touchpoints as (
-    select * from {{ ref('int_timeline_touchpoints') }}
+    select touchpoints.*
+    from {{ ref('int_timeline_touchpoints') }} as touchpoints
     {%- if since %}
-    where customer_key in (select tails.customer_key from tails)
+    -- Only the tail is read and ordered, not the customer's whole history: the touchpoints that
+    -- may sort after its start, less the rows kept before it.
+    join tails on tails.customer_key = touchpoints.customer_key
+    left join kept_near_tails as kept
+        on kept.customer_key = touchpoints.customer_key
+        and kept.source_type = touchpoints.source_type
+        and kept.source_id = touchpoints.source_id
+    where touchpoints.customer_key in (select tails.customer_key from tails)
+        and (tails.unsettled_from is null
+             or touchpoints.occurred_at >= {{ add_seconds('tails.unsettled_from', -var('clock_tolerance_seconds')) }})
+        and kept.source_id is null
     {%- endif %}
 ),
 
@@ -62,7 +83,7 @@ ordered as (
 positioned as (
     select
         ordered.customer_key,
-        row_number() over (
+        {{ 'tails.first_position - 1 + ' if since }}row_number() over (
             partition by ordered.customer_key
             order by ordered.sequence_at,
                 case ordered.source_type when 'journey_session' then 0 when 'web_event' then 1 else 2 end,
@@ -89,11 +110,9 @@ positioned as (
     from ordered
     left join {{ ref('int_conversation_handoffs') }} as handoffs
         on handoffs.conversation_id = ordered.source_id and ordered.source_type = 'conversation'
+    {%- if since %}
+    join tails on tails.customer_key = ordered.customer_key
+    {%- endif %}
 )
 
-select positioned.*
-from positioned
-{%- if since %}
-join tails on tails.customer_key = positioned.customer_key
-where positioned.timeline_position >= tails.first_position
-{%- endif %}
+select * from positioned

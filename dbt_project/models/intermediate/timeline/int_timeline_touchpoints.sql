@@ -17,15 +17,24 @@
 
 with
 keys as (
-    select node, customer_key from {{ ref('int_customer_keys') }}
+    select node, node_type, node_id, customer_key from {{ ref('int_customer_keys') }}
     {%- if since %}
     where node in ({{ changed_nodes }})
     {%- endif %}
 ),
 
+-- The web events of the sessions written: read once, joined on the bare id (no per-row concatenation).
+session_events as (
+    select keys.customer_key, keys.node, events.session_id, events.event_id, events.event_type, events.created_at,
+           events.correlation_id, events.page_url, events.authenticated, events.slice_date
+    from {{ ref('stg_genesys__journey_events') }} as events
+    join keys on keys.node_type = 'session' and keys.node_id = events.session_id
+    where events.session_type = 'web'
+),
+
 web_events as (
     select
-        keys.customer_key,
+        events.customer_key,
         'web_event' as source_type,
         events.event_id as source_id,
         events.created_at as occurred_at,
@@ -41,10 +50,8 @@ web_events as (
         events.correlation_id,
         events.page_url,
         events.slice_date,
-        keys.node
-    from {{ ref('stg_genesys__journey_events') }} as events
-    join keys on keys.node = 'session:' || events.session_id
-    where events.session_type = 'web'
+        events.node
+    from session_events as events
 ),
 
 sessions as (
@@ -67,14 +74,14 @@ sessions as (
         sessions.last_extracted_date as slice_date,
         keys.node
     from {{ ref('stg_genesys__journey_sessions') }} as sessions
-    join keys on keys.node = 'session:' || sessions.session_id
+    join keys on keys.node_type = 'session' and keys.node_id = sessions.session_id
 ),
 
 -- A signed-in web session that the day's conversations already tie to a contact is not fetched
 -- (see the journey_sessions stream): its session row is read from its own events instead.
 unfetched_session_events as (
     select
-        keys.customer_key,
+        events.customer_key,
         events.session_id,
         events.created_at,
         events.page_url,
@@ -82,10 +89,9 @@ unfetched_session_events as (
         events.slice_date,
         row_number() over (partition by events.session_id order by events.created_at desc, events.event_id desc)
             as from_last
-    from {{ ref('stg_genesys__journey_events') }} as events
-    join keys on keys.node = 'session:' || events.session_id
+    from session_events as events
     left join {{ ref('stg_genesys__journey_sessions') }} as fetched on fetched.session_id = events.session_id
-    where events.session_type = 'web' and fetched.session_id is null
+    where fetched.session_id is null
 ),
 
 sessions_from_events as (
@@ -132,7 +138,7 @@ conversations as (
         conversations.slice_date,
         keys.node
     from {{ ref('int_conversations') }} as conversations
-    join keys on keys.node = 'conversation:' || conversations.conversation_id
+    join keys on keys.node_type = 'conversation' and keys.node_id = conversations.conversation_id
 )
 
 select *, {{ build_stamp() }} as built_at from web_events
