@@ -10,8 +10,9 @@ with seen as (
     union all
     select 'session:' || session_id, cast(created_at as date) from {{ ref('stg_genesys__journey_sessions') }}
     union all
-    select 'session:' || session_id, slice_date
-    from {{ ref('stg_genesys__journey_events') }} where session_type = 'web'
+    -- a session has many events: its first day is taken before the node id is spelled
+    select 'session:' || session_id, min(slice_date)
+    from {{ ref('stg_genesys__journey_events') }} where session_type = 'web' group by session_id
     union all
     select 'contact:' || contact_id, first_extracted_date from {{ ref('stg_genesys__external_contacts') }}
 )
