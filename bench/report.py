@@ -150,6 +150,7 @@ def write_markdown(results: dict) -> str:
         lines += [f"**Identity**: the key registry over {d['history_links']:,} links of {d['nodes']:,} nodes. "
                   f"Resolving the whole graph: {d['whole_graph_seconds']:.1f} s. One new day ({d['day_links']:,} "
                   f"links, {d['merges']} merges) on the persisted registry: {d['one_day_seconds']:.2f} s, "
-                  f"re-resolving {d['resolved_nodes']:,} nodes. Checked: one customer per synthetic person, "
+                  f"writing {d['resolved_nodes']:,} nodes' rows (a key, links or first sighting changed). "
+                  f"Checked: one customer per synthetic person, "
                   f"the same keys as a whole-graph resolution, and no key changed but the merged customers'.", ""]
     return "\n".join(lines) + "\n"
