@@ -10,11 +10,11 @@
 -- The customer key of every identity node, kept from build to build. A build resolves again only
 -- the customers one of whose nodes gained or lost a link, and new nodes, and of those writes only
 -- the nodes whose key, links or first sighting changed; every other node keeps the row it has, so
--- that `resolved_at > x` names exactly what moved or changed since x. A key belongs to its anchor, the oldest node that held it (first seen, then
--- smallest id): the customer holding the anchor keeps the key, so a customer that merges keeps the
--- older key and retires the younger one, a part split off gets a key of its own, and a newer node,
--- however small its id, never renames anyone. Never fully refreshed: the keys are promises to the
--- people who saved them.
+-- that `resolved_at > x` names exactly what moved or changed since x. A key belongs to its anchor,
+-- the oldest node that held it (first seen, then smallest id): the customer holding the anchor
+-- keeps the key, so a customer that merges keeps the older key and retires the younger one, a part
+-- split off gets a key of its own, and a newer node, however small its id, never renames anyone.
+-- Never fully refreshed: the keys are promises to the people who saved them.
 
 with identity_links as (
     select node_a, node_b from {{ ref('int_identity_links') }}
