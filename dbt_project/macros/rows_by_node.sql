@@ -42,7 +42,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# int_timeline_touchpoints' nodes to write again (touchpoint_slices in staged_slices.sql: where its rows come from). #}
+{#
+  int_timeline_touchpoints' nodes to write again (touchpoint_slices, in staged_slices.sql: where its
+  rows come from).
+#}
 {% macro touchpoint_nodes_changed_since(since) -%}
     {{ nodes_changed_since(since, touchpoint_slices()) }}
 {%- endmacro %}

@@ -13,9 +13,10 @@
 #}
 
 {#
-  customer_key, first_position and unsettled_from: where each changed customer's tail starts, and
-  the time before which its rows can neither move nor be passed. Every row of the tail sorts at or
-  after unsettled_from, so it occurred at most one clock tolerance before it.
+  customer_key, first_position and tail_occurred_from: where each changed customer's tail starts,
+  and the earliest time a row of it can have occurred. Every row of the tail sorts at or after the
+  time before which rows can neither move nor be passed, so it occurred at most one clock tolerance
+  before that (null when no change has a time: then any row may be in the tail).
 #}
 {% macro timeline_tails(since) -%}
     with previous as (
@@ -75,7 +76,7 @@
 
     select
         changed_from.customer_key,
-        changed_from.unsettled_from,
+        {{ add_seconds('changed_from.unsettled_from', -var('clock_tolerance_seconds')) }} as tail_occurred_from,
         coalesce(
             min(case when previous.occurred_at >= changed_from.unsettled_from then previous.timeline_position end),
             max(previous.timeline_position) + 1,

@@ -32,8 +32,8 @@ kept_near_tails as (
     from {{ this }} as kept
     join tails on tails.customer_key = kept.customer_key
     where kept.timeline_position < tails.first_position
-        and (tails.unsettled_from is null or kept.occurred_at is null
-             or kept.occurred_at >= {{ add_seconds('tails.unsettled_from', -var('clock_tolerance_seconds')) }})
+        and (tails.tail_occurred_from is null or kept.occurred_at is null
+             or kept.occurred_at >= tails.tail_occurred_from)
 ),
 
 {%- endif %}
@@ -49,10 +49,9 @@ touchpoints as (
         on kept.customer_key = touchpoints.customer_key
         and kept.source_type = touchpoints.source_type
         and kept.source_id = touchpoints.source_id
-    where touchpoints.customer_key in (select tails.customer_key from tails)
-        -- a touchpoint without a time sorts last
-        and (tails.unsettled_from is null or touchpoints.occurred_at is null
-             or touchpoints.occurred_at >= {{ add_seconds('tails.unsettled_from', -var('clock_tolerance_seconds')) }})
+    -- a touchpoint without a time sorts last
+    where (tails.tail_occurred_from is null or touchpoints.occurred_at is null
+           or touchpoints.occurred_at >= tails.tail_occurred_from)
         and kept.source_id is null
     {%- endif %}
 ),
