@@ -26,11 +26,18 @@ adjacency as (
     select node_b, node_a from identity_links
 ),
 
+-- Most nodes have a link or two: fingerprinted from the links alone, then joined to every node once.
+linked as (
+    select node, {{ links_fingerprint('neighbour') }} as links_fingerprint
+    from adjacency
+    group by node
+),
+
 nodes as (
-    select nodes.node, nodes.first_seen_on, {{ links_fingerprint('adjacency.neighbour') }} as links_fingerprint
+    select nodes.node, nodes.first_seen_on,
+           coalesce(linked.links_fingerprint, {{ no_links_fingerprint() }}) as links_fingerprint
     from {{ ref('int_identity_nodes') }} as nodes
-    left join adjacency on adjacency.node = nodes.node
-    group by nodes.node, nodes.first_seen_on
+    left join linked on linked.node = nodes.node
 ),
 
 {% if is_incremental() %}
