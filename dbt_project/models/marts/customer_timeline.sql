@@ -40,10 +40,16 @@ kept_near_tails as (
 
 touchpoints as (
     select touchpoints.*
+    {%- if not since %}
     from {{ ref('int_timeline_touchpoints') }} as touchpoints
-    {%- if since %}
+    {%- else %}
     -- Only the tail is read and ordered, not the customer's whole history: the touchpoints that
-    -- may sort after its start, less the rows kept before it.
+    -- may sort after its start, less the rows kept before it. The tails' customers are picked
+    -- first, so that the join on times sees a few rows rather than every touchpoint.
+    from (
+        select * from {{ ref('int_timeline_touchpoints') }}
+        where customer_key in (select tails.customer_key from tails)
+    ) as touchpoints
     join tails on tails.customer_key = touchpoints.customer_key
     left join kept_near_tails as kept
         on kept.customer_key = touchpoints.customer_key
