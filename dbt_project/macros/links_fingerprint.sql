@@ -30,3 +30,28 @@
 {% macro default__no_links_fingerprint() -%}
     '0/'
 {%- endmacro %}
+
+{#
+  Whether a node's links are its earlier links plus the gained ones, none lost: `fingerprint` is
+  `previous` combined with `gained` (all three links_fingerprint values). DuckDB's fingerprint
+  combines by adding counts and xoring hashes; elsewhere the sorted list cannot be combined, and
+  the answer is false (every changed customer is resolved node by node).
+#}
+{% macro only_gained_links(previous, fingerprint, gained) -%}
+    {{ return(adapter.dispatch('only_gained_links', 'genesys_journey')(previous, fingerprint, gained)) }}
+{%- endmacro %}
+
+{% macro duckdb__only_gained_links(previous, fingerprint, gained) -%}
+    (try_cast(split_part({{ previous }}, '/', 1) as bigint) + try_cast(split_part({{ gained }}, '/', 1) as bigint)
+        = try_cast(split_part({{ fingerprint }}, '/', 1) as bigint)
+     and xor(
+             -- a node without links xors the hash of one null neighbour (no_links_fingerprint)
+             case when split_part({{ previous }}, '/', 1) = '0' then cast(0 as ubigint)
+                  else try_cast(split_part({{ previous }}, '/', 2) as ubigint) end,
+             try_cast(split_part({{ gained }}, '/', 2) as ubigint))
+        = try_cast(split_part({{ fingerprint }}, '/', 2) as ubigint))
+{%- endmacro %}
+
+{% macro default__only_gained_links(previous, fingerprint, gained) -%}
+    false
+{%- endmacro %}

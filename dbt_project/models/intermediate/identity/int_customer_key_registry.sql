@@ -50,14 +50,33 @@ compared as (
     left join {{ this }} as previous on previous.node = nodes.node
 ),
 
+-- What the new nodes add to each existing node's links.
+gained as (
+    select adjacency.node, {{ links_fingerprint('adjacency.neighbour') }} as gained_fingerprint
+    from adjacency
+    join compared as neighbour on neighbour.node = adjacency.neighbour
+    where neighbour.is_new
+    group by adjacency.node
+),
+
+-- A customer some of whose nodes' links changed. When every change is links gained to new nodes,
+-- it lost no link: it is as connected as it was and only grew.
 touched_keys as (
-    select distinct previous_key as customer_key from compared where links_changed
+    select compared.previous_key as customer_key,
+           bool_and(coalesce({{ only_gained_links('compared.previous_fingerprint', 'compared.links_fingerprint',
+                                                   'gained.gained_fingerprint') }}, false)) as only_grew
+    from compared
+    left join gained on gained.node = compared.node
+    where compared.links_changed and compared.previous_key is not null
+    group by compared.previous_key
 ),
 
 affected as (
-    select node, first_seen_on, links_fingerprint, previous_key, previous_fingerprint, previous_first_seen_on
+    select compared.node, compared.first_seen_on, compared.links_fingerprint, compared.previous_key,
+           compared.previous_fingerprint, compared.previous_first_seen_on, touched_keys.only_grew as in_grown_customer
     from compared
-    where is_new or previous_key in (select customer_key from touched_keys)
+    left join touched_keys on touched_keys.customer_key = compared.previous_key
+    where compared.is_new or touched_keys.customer_key is not null
 ),
 
 -- A node whose slices are gone keeps its key but forgets its links: should it land again (a day
@@ -80,7 +99,8 @@ vanished as (
 affected as (
     select nodes.node, nodes.first_seen_on, nodes.links_fingerprint,
            {{ 'published.customer_key' if published else 'cast(null as varchar)' }} as previous_key,
-           cast(null as varchar) as previous_fingerprint, cast(null as date) as previous_first_seen_on
+           cast(null as varchar) as previous_fingerprint, cast(null as date) as previous_first_seen_on,
+           cast(null as boolean) as in_grown_customer
     from nodes
     {%- if published %}
     left join {{ published }} as published on published.node = nodes.node
@@ -88,16 +108,25 @@ affected as (
 ),
 {% endif %}
 
+-- A customer that only grew is resolved as one node of the graph: the links inside it are all
+-- still there, and only those to its new nodes, or to other customers, need following.
+graph_nodes as (
+    select node, case when in_grown_customer then 'key:' || previous_key else node end as graph_node
+    from affected
+),
+
 -- The linter reads the two CTEs below only through DuckDB's keyed recursive CTE, which it cannot parse.
 affected_nodes as (  -- noqa: ST03
-    select node from affected
+    select distinct graph_node as node from graph_nodes
 ),
 
 -- Unchanged links never leave a resolved customer, so the affected nodes' links are all inside.
 affected_links as (  -- noqa: ST03
-    select identity_links.node_a, identity_links.node_b
+    select node_a.graph_node as node_a, node_b.graph_node as node_b
     from identity_links
-    join affected on affected.node = identity_links.node_a
+    join graph_nodes as node_a on node_a.node = identity_links.node_a
+    join graph_nodes as node_b on node_b.node = identity_links.node_b
+    where node_a.graph_node <> node_b.graph_node
 ),
 
 components as (
@@ -107,7 +136,8 @@ components as (
 members as (
     select components.component, affected.*
     from components
-    join affected on affected.node = components.node
+    join graph_nodes on graph_nodes.graph_node = components.node
+    join affected on affected.node = graph_nodes.node
 ),
 
 key_anchors as (
