@@ -65,6 +65,17 @@ def _median_build(data_dir: Path, warehouse: Path) -> tuple[float, list[float]]:
     return statistics.median(runs), runs
 
 
+def _median_full_build(data_dir: Path) -> tuple[float, list[float]]:
+    """The data directory's slices built from nothing, REPEATS times, each into an empty warehouse
+    file of its own; returns the median and every run."""
+    runs = []
+    for _ in range(REPEATS):
+        for leftover in data_dir.glob("full_refresh.duckdb*"):
+            leftover.unlink()
+        runs.append(_timed_build(data_dir, data_dir / "full_refresh.duckdb"))
+    return statistics.median(runs), runs
+
+
 def _slowest_nodes(data_dir: Path, warehouse: Path, count: int = 10) -> dict[str, float]:
     """The slowest models, snapshots and tests of a build with nothing new, run on one dbt thread so
     that no node's time includes waiting for another's (dbt's run_results), in seconds."""
@@ -88,10 +99,9 @@ def _next_day_against_full(customers: int) -> dict:
         for stream, slice_day in daily_slices(first + timedelta(days=FULL_BUILD_AT)):
             extractor.run(stream, slice_day)
         next_day, next_day_runs = _median_build(data_dir, warehouse)
-        full_runs = [_timed_build(data_dir, data_dir / f"full_refresh_{repeat}.duckdb") for repeat in range(REPEATS)]
+        full, full_runs = _median_full_build(data_dir)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    full = statistics.median(full_runs)
     say(f"incremental: {customers:,} customers, next-day build {next_day:.1f} s against a full build {full:.1f} s")
     return {"customers": customers, "days": FULL_BUILD_AT, "landed_records": landed,
             "conversations_per_day": round(landed["conversations"] / FULL_BUILD_AT),
@@ -133,12 +143,7 @@ def run() -> dict:
         say(f"incremental: next-day build with {history} days loaded {seconds:.1f} s")
         if history == FULL_BUILD_AT:
             # The same slices built from nothing, into a warehouse file of its own.
-            full_runs = []
-            for _ in range(REPEATS):
-                for leftover in data_dir.glob("full_refresh.duckdb*"):
-                    leftover.unlink()
-                full_runs.append(_timed_build(data_dir, data_dir / "full_refresh.duckdb"))
-            full_build = statistics.median(full_runs)
+            full_build, full_runs = _median_full_build(data_dir)
             say(f"incremental: full build of the same {history + 1} days {full_build:.1f} s")
     shortest, longest = str(min(HISTORY_DAYS)), str(max(HISTORY_DAYS))
     history_ratio = next_day[longest]["seconds"] / next_day[shortest]["seconds"]
