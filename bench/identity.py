@@ -41,7 +41,8 @@ select person, idx,
 from nodes;
 create or replace table intermediate.int_identity_nodes as select node, first_seen_on from named;
 create or replace table intermediate.int_identity_links as
-select child.node as node_a, parent.node as node_b, 'bench' as rule, child.first_seen_on as seen_on
+select child.node as node_a, parent.node as node_b, 'bench' as rule, child.first_seen_on as seen_on,
+       cast(null as timestamp) as unlinked_at, timestamp '2026-01-01' as changed_at
 from named as child
 join named as parent
   on parent.person = child.person and parent.idx = (hash(child.person, child.idx, 'p') % child.idx)::int
@@ -63,8 +64,11 @@ from range({new_people}) as t(n)
 union all
 select 'contact:' || md5(n::varchar || '/first'), 'phone:' || md5(n::varchar || '/first')
 from range({new_people}) as t(n);
+-- written after the registry's last build, as the links model stamps the pairs it writes
 insert into intermediate.int_identity_links
-select node_a, node_b, 'bench', date '2026-07-15' from new_day_links;
+select node_a, node_b, 'bench', date '2026-07-15', null,
+       (select max(resolved_at) from intermediate.int_customer_key_registry) + interval 1 second
+from new_day_links;
 insert into intermediate.int_identity_nodes
 select node, date '2026-07-15' from (select node_a as node from new_day_links union select node_b from new_day_links)
 where node not in (select node from intermediate.int_identity_nodes);

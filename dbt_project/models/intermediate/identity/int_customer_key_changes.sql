@@ -32,10 +32,15 @@ moved as (
 
 -- The link that brought a retired key's nodes to their new customer: one to a node that held
 -- another key (or none) before the build.
+links as (
+    select node_a, node_b, rule from {{ ref('int_identity_links') }}
+    where unlinked_at is null
+),
+
 neighbours as (
-    select node_a as node, node_b as neighbour, rule from {{ ref('int_identity_links') }}
+    select node_a as node, node_b as neighbour, rule from links
     union all
-    select node_b, node_a, rule from {{ ref('int_identity_links') }}
+    select node_b, node_a, rule from links
 ),
 
 bridges as (

@@ -18,6 +18,7 @@
 
 with identity_links as (
     select node_a, node_b from {{ ref('int_identity_links') }}
+    where unlinked_at is null
 ),
 
 adjacency as (
@@ -26,13 +27,45 @@ adjacency as (
     select node_b, node_a from identity_links
 ),
 
+{% if is_incremental() %}
+-- Only a node at one end of a pair written since the registry's last build (linked or unlinked)
+-- can have other links than it had then. Every node is compared when the links hold no older pair:
+-- they were rebuilt whole (a full refresh), or they are as old as this registry.
+changed_links as (
+    select node_a, node_b from {{ ref('int_identity_links') }}
+    where changed_at > (select max(resolved_at) from {{ this }})
+),
+
+links_rebuilt as (
+    select not exists (
+        select 1 from {{ ref('int_identity_links') }}
+        where changed_at <= (select max(resolved_at) from {{ this }})
+    ) as rebuilt
+),
+
+checked as (
+    select node_a as node from changed_links
+    union
+    select node_b from changed_links
+),
+
+linked as (
+    select node, {{ links_fingerprint('neighbour') }} as links_fingerprint
+    from adjacency
+    where (select rebuilt from links_rebuilt) or node in (select checked.node from checked)
+    group by node
+),
+{% else %}
 -- Most nodes have a link or two: fingerprinted from the links alone, then joined to every node once.
 linked as (
     select node, {{ links_fingerprint('neighbour') }} as links_fingerprint
     from adjacency
     group by node
 ),
+{% endif %}
 
+-- In an incremental build, a node neither checked, new nor back is given no fingerprint here: it
+-- is left out of `compared` below.
 nodes as (
     select nodes.node, nodes.first_seen_on,
            coalesce(linked.links_fingerprint, {{ no_links_fingerprint() }}) as links_fingerprint
@@ -48,6 +81,10 @@ compared as (
            previous.links_fingerprint is distinct from nodes.links_fingerprint as links_changed
     from nodes
     left join {{ this }} as previous on previous.node = nodes.node
+    where (select rebuilt from links_rebuilt)
+        or previous.node is null
+        or previous.links_fingerprint is null
+        or nodes.node in (select checked.node from checked)
 ),
 
 -- What the new nodes add to each existing node's links.
@@ -77,6 +114,14 @@ affected as (
     from compared
     left join touched_keys on touched_keys.customer_key = compared.previous_key
     where compared.is_new or touched_keys.customer_key is not null
+    union all
+    -- The touched customers' other nodes, still landed: not compared, their links are as they were.
+    select previous.node, nodes.first_seen_on, previous.links_fingerprint, previous.customer_key,
+           previous.links_fingerprint, previous.first_seen_on, touched_keys.only_grew
+    from {{ this }} as previous
+    join touched_keys on touched_keys.customer_key = previous.customer_key
+    join {{ ref('int_identity_nodes') }} as nodes on nodes.node = previous.node
+    where not exists (select 1 from compared where compared.node = previous.node)
 ),
 
 -- A node whose slices are gone keeps its key but forgets its links: should it land again (a day
