@@ -185,14 +185,13 @@ members as (
     join affected on affected.node = graph_nodes.node
 ),
 
+holders as (
+    select * from members where previous_key is not null
+),
+
 key_anchors as (
-    select previous_key as customer_key, node as anchor, first_seen_on as anchor_seen_on
-    from (
-        select members.*, row_number() over (partition by previous_key order by first_seen_on, node) as age
-        from members
-        where previous_key is not null
-    ) as holders
-    where age = 1
+    select previous_key as customer_key, anchor, anchor_seen_on
+    from ({{ oldest_nodes('holders', 'previous_key') }}) as oldest
 ),
 
 owned as (
@@ -211,12 +210,8 @@ kept as (
 ),
 
 component_anchors as (
-    select component, node as anchor, previous_key as anchor_previous_key
-    from (
-        select members.*, row_number() over (partition by component order by first_seen_on, node) as age
-        from members
-    ) as by_age
-    where age = 1
+    select component, anchor, anchor_previous_key
+    from ({{ oldest_nodes('members', 'component') }}) as oldest
 ),
 
 -- A customer that owns no key gets one made from its anchor, unless another customer still
