@@ -31,15 +31,19 @@ adjacency as (
 -- Only a node at one end of a pair written since the registry's last build (linked or unlinked)
 -- can have other links than it had then. Every node is compared when the links hold no older pair:
 -- they were rebuilt whole (a full refresh), or they are as old as this registry.
+last_resolution as (
+    select max(resolved_at) as resolved_at from {{ this }}
+),
+
 changed_links as (
     select node_a, node_b from {{ ref('int_identity_links') }}
-    where changed_at > (select max(resolved_at) from {{ this }})
+    where changed_at > (select last_resolution.resolved_at from last_resolution)
 ),
 
 links_rebuilt as (
     select not exists (
         select 1 from {{ ref('int_identity_links') }}
-        where changed_at <= (select max(resolved_at) from {{ this }})
+        where changed_at <= (select last_resolution.resolved_at from last_resolution)
     ) as rebuilt
 ),
 

@@ -7,9 +7,8 @@
     )
 }}
 {#- A table from before links were kept from build to build has no changed_at: every row is written
-    once, those that no longer link as unlinked. (A unit test's `this` is a fixture's name.) -#}
-{%- set rewrite_all = is_incremental() and execute and this is not string and 'changed_at' not in
-    adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+    once, those that no longer link as unlinked. -#}
+{%- set rewrite_all = is_incremental() and execute and this is not string and not this_has_column('changed_at') %}
 -- The edges that join records into customers: every identity edge but those that touch a demoted
 -- identifier, and a conversation's address when it is a home or work line. One row per linked
 -- pair, with its first rule and the day it was first seen.
