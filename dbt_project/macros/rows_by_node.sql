@@ -22,11 +22,22 @@
     where registry.resolved_at > {{ since }} and built.customer_key <> registry.customer_key
         and built.built_at < {{ build_stamp() }}
     union
+    -- the slices parsed again or gone are found first: a few, joined to the rows by day
     select {{ node }}
     from {{ this }} as built
-    left join ({{ slices }}) as staged
-        on staged.source_type = {{ source_type }} and staged.slice_date = built.slice_date
-    where (staged.parsed_at is null or staged.parsed_at > {{ since }}) and built.built_at < {{ build_stamp() }}
+    join (
+        select built_slices.source_type, built_slices.slice_date
+        from (
+            select distinct {{ source_type }} as source_type, built.slice_date
+            from {{ this }} as built
+            where built.built_at < {{ build_stamp() }}
+        ) as built_slices
+        left join ({{ slices }}) as staged
+            on staged.source_type = built_slices.source_type and staged.slice_date = built_slices.slice_date
+        where staged.parsed_at is null or staged.parsed_at > {{ since }}
+    ) as changed_slices
+        on changed_slices.source_type = {{ source_type }} and changed_slices.slice_date is not distinct from built.slice_date
+    where built.built_at < {{ build_stamp() }}
     {%- if extra is not none %}
     union
     {{ extra }}

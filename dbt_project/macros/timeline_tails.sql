@@ -87,12 +87,38 @@
     group by changed_from.customer_key, changed_from.unsettled_from
 {%- endmacro %}
 
+{#
+  The tails are worked out once per build, by a pre-hook, into a work table beside the model: the
+  body reads it to write the tails, and the post-hook to delete the rows they replace, then drops it.
+  (Worked out twice, the tails cost a second read of the customers' touchpoints and timeline rows.)
+  A build that fails in between leaves the table; the next one replaces it.
+#}
+{% macro timeline_tails_relation() -%}
+    {{ return(api.Relation.create(database=this.database, schema=this.schema,
+                                  identifier=this.identifier ~ '__tails', type='table')) }}
+{%- endmacro %}
+
+{# The pre-hooks: the work table of this build's tails, if it is incremental. #}
+{% macro drop_timeline_tails() -%}
+    {%- if is_incremental() -%}
+    drop table if exists {{ timeline_tails_relation() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro stash_timeline_tails() -%}
+    {%- set since = last_built_at() -%}
+    {%- if since is not none -%}
+    create table {{ timeline_tails_relation() }} as
+    {{ timeline_tails(since) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {# The post-hook: the rows that the tails written by this build replace. #}
 {% macro delete_superseded_timeline_rows() -%}
     {%- set since = last_built_at() -%}
     {%- if since is not none -%}
     delete from {{ this }} as built
-    using ({{ timeline_tails(since) }}) as tails
+    using {{ timeline_tails_relation() }} as tails
     where built.built_at < {{ build_stamp() }}
         and tails.customer_key = built.customer_key
         and built.timeline_position >= tails.first_position

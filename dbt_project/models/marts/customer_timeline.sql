@@ -3,16 +3,18 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        post_hook="{{ delete_superseded_timeline_rows() }}",
+        pre_hook=["{{ drop_timeline_tails() }}", "{{ stash_timeline_tails() }}"],
+        post_hook=["{{ delete_superseded_timeline_rows() }}", "{{ drop_timeline_tails() }}"],
     )
 }}
 {#- on_schema_change: the contract holds the columns and their types, and a type PostgreSQL's temporary
     relation calls varchar instead of text is no change. -#}
 {%- set since = last_built_at() %}
--- depends_on: {{ ref('int_customer_key_registry') }} (the tails)
+-- depends_on: {{ ref('int_customer_key_registry') }} (the tails, worked out by a pre-hook)
 -- One row per touchpoint, in order per customer. Kept per customer from the first position that
 -- changed: a build orders again only the tail of each customer whose touchpoints changed since the
--- last one, and keeps the positions before it (see timeline_tails.sql).
+-- last one, and keeps the positions before it (see timeline_tails.sql: a pre-hook works the tails
+-- out once, for the body and the post-hook).
 --
 -- Ordering: web clocks and telephony clocks disagree by a few minutes, so a call that carries a
 -- web session's correlation id is placed after that session's events when they appear to follow
@@ -23,7 +25,7 @@
 with
 {%- if since %}
 tails as (
-    {{ timeline_tails(since) }}
+    select * from {{ timeline_tails_relation() }}
 ),
 
 -- The rows kept before each tail that occurred late enough to pass for part of it: a few per customer.

@@ -9,10 +9,21 @@
 -- Conversations flattened to one row per participant session segment. The costly step of the
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
-with conversations as (
-    -- the alias is what changed_days_only reads in an incremental build
-    select * from {{ ref('stg_genesys__conversations') }} as conversations  -- noqa: AL05
-    {{ changed_days_only('conversations', 'slice_date', 'slice_checksum') }}
+-- The changed days are listed first and the conversations joined to them, so that the scan of the
+-- staged conversations skips the days it does not need rather than reading every day's payloads.
+with slice_days as (
+    select distinct slice_date, slice_checksum from {{ ref('stg_genesys__conversations') }}
+),
+
+changed_days as (
+    select * from slice_days
+    {{ changed_days_only('slice_days', 'slice_date', 'slice_checksum') }}
+),
+
+conversations as (
+    select conversations.*
+    from {{ ref('stg_genesys__conversations') }} as conversations
+    join changed_days on changed_days.slice_date = conversations.slice_date
 ),
 
 participants as (
