@@ -33,3 +33,13 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  The days of `upstream` a model rebuilt by day builds (day_column and checksum_column, one row per
+  day): every day in a full build, in an incremental one those whose checksum changed. A model reads
+  its upstream joined to these days, so that the scan skips the other days' rows.
+#}
+{% macro days_to_build(upstream, day_column='slice_date', checksum_column='slice_checksum') -%}
+    select * from (select distinct {{ day_column }}, {{ checksum_column }} from {{ upstream }}) as upstream_days
+    {{ changed_days_only('upstream_days', day_column, checksum_column) }}
+{%- endmacro %}

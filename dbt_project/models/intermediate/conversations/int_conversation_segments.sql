@@ -9,15 +9,10 @@
 -- Conversations flattened to one row per participant session segment. The costly step of the
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
--- The changed days are listed first and the conversations joined to them, so that the scan of the
--- staged conversations skips the days it does not need rather than reading every day's payloads.
-with slice_days as (
-    select distinct slice_date, slice_checksum from {{ ref('stg_genesys__conversations') }}
-),
-
-changed_days as (
-    select * from slice_days
-    {{ changed_days_only('slice_days', 'slice_date', 'slice_checksum') }}
+-- The days to build are listed first and the conversations joined to them, so that the scan of the
+-- staged conversations skips the other days' payloads.
+with changed_days as (
+    {{ days_to_build(ref('stg_genesys__conversations')) }}
 ),
 
 conversations as (

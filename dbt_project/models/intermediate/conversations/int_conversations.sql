@@ -11,13 +11,8 @@
 -- participants are dropped. Duration runs from start to the end of the last wrap-up; a
 -- conversation still in progress is flagged and has no duration. Rebuilt by day, like the segments.
 
-with segment_days as (
-    select distinct slice_date, slice_checksum from {{ ref('int_conversation_segments') }}
-),
-
-changed_days as (
-    select * from segment_days
-    {{ changed_days_only('segment_days', 'slice_date', 'slice_checksum') }}
+with changed_days as (
+    {{ days_to_build(ref('int_conversation_segments')) }}
 ),
 
 day_segments as (
