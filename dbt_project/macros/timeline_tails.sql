@@ -98,13 +98,14 @@
                                   identifier=this.identifier ~ '__tails', type='table')) }}
 {%- endmacro %}
 
-{# The pre-hooks: the work table of this build's tails, if it is incremental. #}
+{# First pre-hook and last post-hook: no work table of tails outlives its build. #}
 {% macro drop_timeline_tails() -%}
     {%- if is_incremental() -%}
     drop table if exists {{ timeline_tails_relation() }}
     {%- endif -%}
 {%- endmacro %}
 
+{# Second pre-hook: this build's tails, in an incremental build. #}
 {% macro stash_timeline_tails() -%}
     {%- set since = last_built_at() -%}
     {%- if since is not none -%}
