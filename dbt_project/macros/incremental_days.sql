@@ -35,11 +35,15 @@
 {%- endmacro %}
 
 {#
-  The days of `upstream` a model rebuilt by day builds (day_column and checksum_column, one row per
-  day): every day in a full build, in an incremental one those whose checksum changed. A model reads
-  its upstream joined to these days, so that the scan skips the other days' rows.
+  The rows of `upstream` a model rebuilt by day builds from: every day's in a full build, in an
+  incremental one those of the days whose checksum changed. The days are listed first (one row per
+  day) and the rows joined to them, so that the scan of `upstream` skips the other days' rows.
 #}
-{% macro days_to_build(upstream, day_column='slice_date', checksum_column='slice_checksum') -%}
-    select * from (select distinct {{ day_column }}, {{ checksum_column }} from {{ upstream }}) as upstream_days
-    {{ changed_days_only('upstream_days', day_column, checksum_column) }}
+{% macro rows_of_days_to_build(upstream, day_column='slice_date', checksum_column='slice_checksum') -%}
+    select upstream_rows.*
+    from {{ upstream }} as upstream_rows
+    join (
+        select * from (select distinct {{ day_column }}, {{ checksum_column }} from {{ upstream }}) as upstream_days
+        {{ changed_days_only('upstream_days', day_column, checksum_column) }}
+    ) as days_to_build on days_to_build.{{ day_column }} = upstream_rows.{{ day_column }}
 {%- endmacro %}

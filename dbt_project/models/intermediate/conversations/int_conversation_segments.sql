@@ -9,16 +9,9 @@
 -- Conversations flattened to one row per participant session segment. The costly step of the
 -- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
 
--- The days to build are listed first and the conversations joined to them, so that the scan of the
--- staged conversations skips the other days' payloads.
-with changed_days as (
-    {{ days_to_build(ref('stg_genesys__conversations')) }}
-),
-
-conversations as (
-    select conversations.*
-    from {{ ref('stg_genesys__conversations') }} as conversations
-    join changed_days on changed_days.slice_date = conversations.slice_date
+-- Only the days to build are read: the scan of the staged conversations skips the other days' payloads.
+with conversations as (
+    {{ rows_of_days_to_build(ref('stg_genesys__conversations')) }}
 ),
 
 participants as (

@@ -11,14 +11,8 @@
 -- participants are dropped. Duration runs from start to the end of the last wrap-up; a
 -- conversation still in progress is flagged and has no duration. Rebuilt by day, like the segments.
 
-with changed_days as (
-    {{ days_to_build(ref('int_conversation_segments')) }}
-),
-
-day_segments as (
-    select segments.*
-    from {{ ref('int_conversation_segments') }} as segments
-    join changed_days on changed_days.slice_date = segments.slice_date
+with day_segments as (
+    {{ rows_of_days_to_build(ref('int_conversation_segments')) }}
 ),
 
 segments as (
