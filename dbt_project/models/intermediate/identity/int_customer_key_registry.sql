@@ -59,36 +59,36 @@ linked as (
     where (select rebuilt from links_rebuilt) or node in (select checked.node from checked)
     group by node
 ),
-{% else %}
--- Most nodes have a link or two: fingerprinted from the links alone, then joined to every node once.
-linked as (
-    select node, {{ links_fingerprint('neighbour') }} as links_fingerprint
-    from adjacency
-    group by node
-),
-{% endif %}
 
--- In an incremental build, a node neither checked, new nor back is given no fingerprint here: it
--- is left out of `compared` below.
-nodes as (
-    select nodes.node, nodes.first_seen_on,
-           coalesce(linked.links_fingerprint, {{ no_links_fingerprint() }}) as links_fingerprint
-    from {{ ref('int_identity_nodes') }} as nodes
-    left join linked on linked.node = nodes.node
-),
-
-{% if is_incremental() %}
-compared as (
-    select nodes.*, previous.customer_key as previous_key, previous.links_fingerprint as previous_fingerprint,
-           previous.first_seen_on as previous_first_seen_on,
+-- Every node landed or in the registry beside its previous row: the one join of the two that
+-- finds the new nodes, the vanished ones and the previous keys of the rest.
+node_states as (
+    select coalesce(landed.node, previous.node) as node,
+           landed.node is not null as is_landed,
+           landed.first_seen_on,
            previous.node is null as is_new,
-           previous.links_fingerprint is distinct from nodes.links_fingerprint as links_changed
-    from nodes
-    left join {{ this }} as previous on previous.node = nodes.node
-    where (select rebuilt from links_rebuilt)
-        or previous.node is null
-        or previous.links_fingerprint is null
-        or nodes.node in (select checked.node from checked)
+           previous.node_type, previous.node_id,
+           previous.customer_key as previous_key,
+           previous.links_fingerprint as previous_fingerprint,
+           previous.first_seen_on as previous_first_seen_on
+    from {{ ref('int_identity_nodes') }} as landed
+    full outer join {{ this }} as previous on previous.node = landed.node
+),
+
+-- The landed nodes checked, new or back, fingerprinted; every other node keeps its links.
+compared as (
+    select node, first_seen_on, links_fingerprint, previous_key, previous_fingerprint, previous_first_seen_on,
+           is_new, previous_fingerprint is distinct from links_fingerprint as links_changed
+    from (
+        select node_states.*, coalesce(linked.links_fingerprint, {{ no_links_fingerprint() }}) as links_fingerprint
+        from node_states
+        left join linked on linked.node = node_states.node
+        where node_states.is_landed
+            and ((select rebuilt from links_rebuilt)
+                 or node_states.is_new
+                 or node_states.previous_fingerprint is null
+                 or node_states.node in (select checked.node from checked))
+    ) as fingerprinted
 ),
 
 -- What the new nodes add to each existing node's links.
@@ -120,12 +120,12 @@ affected as (
     where compared.is_new or touched_keys.customer_key is not null
     union all
     -- The touched customers' other nodes, still landed: not compared, their links are as they were.
-    select previous.node, nodes.first_seen_on, previous.links_fingerprint, previous.customer_key,
-           previous.links_fingerprint, previous.first_seen_on, touched_keys.only_grew
-    from {{ this }} as previous
-    join touched_keys on touched_keys.customer_key = previous.customer_key
-    join {{ ref('int_identity_nodes') }} as nodes on nodes.node = previous.node
-    where not exists (select 1 from compared where compared.node = previous.node)
+    select node_states.node, node_states.first_seen_on, node_states.previous_fingerprint, node_states.previous_key,
+           node_states.previous_fingerprint, node_states.previous_first_seen_on, touched_keys.only_grew
+    from node_states
+    join touched_keys on touched_keys.customer_key = node_states.previous_key
+    where node_states.is_landed
+        and not exists (select 1 from compared where compared.node = node_states.node)
 ),
 
 -- A node whose slices are gone keeps its key but forgets its links: should it land again (a day
@@ -133,18 +133,30 @@ affected as (
 -- although its neighbours may have moved to other keys while it was away. Its resolved_at marks
 -- its customer for the per-customer models; it moved nowhere, so its previous key is its key.
 vanished as (
-    select previous.node, previous.node_type, previous.node_id, previous.customer_key,
-           previous.customer_key as previous_key, previous.first_seen_on, cast(null as varchar) as links_fingerprint,
-           {{ build_stamp() }} as resolved_at
-    from {{ this }} as previous
-    where previous.links_fingerprint is not null
-        and not exists (select 1 from nodes where nodes.node = previous.node)
+    select node, node_type, node_id, previous_key as customer_key, previous_key, previous_first_seen_on as first_seen_on,
+           cast(null as varchar) as links_fingerprint, {{ build_stamp() }} as resolved_at
+    from node_states
+    where not is_landed and previous_fingerprint is not null
 ),
 {% else %}
 {#- A first build over a warehouse that already published keys (one built before the registry
     existed, or whose registry was dropped) starts from those keys, so that nobody's changes. -#}
 {%- set published = adapter.get_relation(this.database, this.schema, 'int_customer_keys')
     if execute and var('identity_keys_from_published', true) else none %}
+-- Most nodes have a link or two: fingerprinted from the links alone, then joined to every node once.
+linked as (
+    select node, {{ links_fingerprint('neighbour') }} as links_fingerprint
+    from adjacency
+    group by node
+),
+
+nodes as (
+    select nodes.node, nodes.first_seen_on,
+           coalesce(linked.links_fingerprint, {{ no_links_fingerprint() }}) as links_fingerprint
+    from {{ ref('int_identity_nodes') }} as nodes
+    left join linked on linked.node = nodes.node
+),
+
 affected as (
     select nodes.node, nodes.first_seen_on, nodes.links_fingerprint,
            {{ 'published.customer_key' if published else 'cast(null as varchar)' }} as previous_key,
@@ -231,10 +243,10 @@ candidates as (
 -- Candidate keys still held by a node this build does not resolve again: looked up for the few
 -- candidates only, not for every key the registry holds.
 held_elsewhere as (
-    select distinct previous.customer_key
-    from {{ this }} as previous
-    join candidates on candidates.customer_key = previous.customer_key
-    where not exists (select 1 from affected where affected.node = previous.node)
+    select distinct node_states.previous_key as customer_key
+    from node_states
+    join candidates on candidates.customer_key = node_states.previous_key
+    where not exists (select 1 from affected where affected.node = node_states.node)
 ),
 {%- endif %}
 
