@@ -31,10 +31,14 @@ moved as (
 ),
 
 -- The link that brought a retired key's nodes to their new customer: one to a node that held
--- another key (or none) before the build.
+-- another key (or none) before the build. Only the moved nodes' links are read: a build moves few.
 links as (
     select node_a, node_b, rule from {{ ref('int_identity_links') }}
     where unlinked_at is null
+        and (
+            node_a in (select moved_nodes.node from moved_nodes)
+            or node_b in (select moved_nodes.node from moved_nodes)
+        )
 ),
 
 neighbours as (
