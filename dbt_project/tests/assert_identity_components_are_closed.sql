@@ -6,7 +6,7 @@
 -- keys did not move was checked by an earlier build; a full refresh writes every row and so checks
 -- every link.
 with keys as (
-    select node, customer_key, built_at from {{ ref('int_customer_keys') }}
+    select node, customer_key from {{ ref('int_customer_keys') }}
 ),
 
 links as (
@@ -15,13 +15,13 @@ links as (
 ),
 
 written_nodes as (
-    select node from keys
-    where built_at = (select max(latest.built_at) from keys as latest)
+    select node from {{ ref('int_customer_keys') }}
+    where {{ written_by_latest_build(ref('int_customer_keys')) }}
 ),
 
 checked_links as (
     select node_a, node_b from links
-    where changed_at = (select max(latest.changed_at) from links as latest)
+    where {{ written_by_latest_build(ref('int_identity_links'), 'changed_at') }}
         or node_a in (select written_nodes.node from written_nodes)
         or node_b in (select written_nodes.node from written_nodes)
 )

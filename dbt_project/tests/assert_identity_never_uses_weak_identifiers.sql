@@ -3,7 +3,7 @@
 -- refresh writes, and so checks, every edge.
 select *
 from {{ ref('int_identity_edges') }}
-where built_at = (select max(edges.built_at) from {{ ref('int_identity_edges') }} as edges)
+where {{ written_by_latest_build(ref('int_identity_edges')) }}
     and (
         node_a like 'ip:%' or node_b like 'ip:%'
         or node_a like 'device:%' or node_b like 'device:%'

@@ -11,7 +11,7 @@
 with written as (
     select distinct {{ within | join(', ') }}
     from {{ model }}
-    where {{ written_at }} = (select max({{ written_at }}) from {{ model }})
+    where {{ written_by_latest_build(model, written_at) }}
 )
 
 select {% for column in columns %}rows_.{{ column }}, {% endfor %}count(*) as occurrences
