@@ -1,5 +1,6 @@
 """Conversations and their external contacts for day D, once the API says its data is complete
-past the end of D. The two days before D are pulled again: records change after the fact. Beside
+past the end of D. The days before D are pulled again (five, unless the connection's
+``trailing_days`` says otherwise): records change days after the fact. Beside
 them, the directory that names their queues, agents, wrap-up codes and divisions."""
 
 from __future__ import annotations

@@ -94,3 +94,17 @@ def test_a_forced_source_must_name_a_stream_and_one_of_its_sources():
                              (["campaigns"], "must map stream names")]:
         with pytest.raises(ConfigError, match=message):
             from_connection("https://api.mypurecloud.ie", "id", "s", {"sources": sources}, ENV)
+
+
+def test_the_trailing_window_is_a_connection_setting_of_the_streams_that_have_one():
+    default = from_connection("https://api.mypurecloud.ie", "id", "s", {}, ENV)
+    assert default.trailing_days == {}
+    wider = from_connection("https://api.mypurecloud.ie", "id", "s",
+                            {"trailing_days": {"conversations": 7, "external_contacts": 7}}, ENV)
+    assert wider.trailing_days == {"conversations": 7, "external_contacts": 7}
+    for windows, message in [({"journey_events": 2}, "only conversations, external_contacts have"),
+                             ({"conversations": -1}, "whole number from 0 to 31"),
+                             ({"conversations": "5"}, "whole number from 0 to 31"),
+                             ([5], "must map stream names")]:
+        with pytest.raises(ConfigError, match=message):
+            from_connection("https://api.mypurecloud.ie", "id", "s", {"trailing_days": windows}, ENV)

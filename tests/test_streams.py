@@ -21,11 +21,15 @@ RUN_DAY = date(2026, 11, 20)
 
 def test_a_daily_run_lands_each_streams_days_as_the_registry_says():
     assert STREAMS["scorecards"].slice_days(RUN_DAY) == [date(2026, 11, 18)]  # outcomes settle 48 h
-    assert STREAMS["conversations"].slice_days(RUN_DAY) == [date(2026, 11, 18), date(2026, 11, 19), RUN_DAY]
-    assert STREAMS["journey_events"].slice_days(RUN_DAY) == [RUN_DAY]
+    # late changes come three or more days after a conversation: five days before D are pulled again
+    assert STREAMS["conversations"].slice_days(RUN_DAY) == [date(2026, 11, n) for n in range(15, 21)]
+    assert STREAMS["conversations"].slice_days(RUN_DAY, {"conversations": 1}) == [date(2026, 11, 19), RUN_DAY]
+    assert STREAMS["journey_events"].slice_days(RUN_DAY, {"conversations": 1}) == [RUN_DAY]
     slices = daily_slices(RUN_DAY)
     assert [name for name, _ in slices][:3] == ["campaigns", "campaign_journey", "scorecards"]
-    assert len(slices) == sum(len(s.slice_days(RUN_DAY)) for s in REGISTRY) == 15  # 7 streams + 4 of the directory
+    # 7 streams + 4 of the directory, conversations and their contacts six days each
+    assert len(slices) == sum(len(s.slice_days(RUN_DAY)) for s in REGISTRY) == 21
+    assert len(daily_slices(RUN_DAY, {"conversations": 2, "external_contacts": 2})) == 15
 
 
 def test_the_settle_window_is_the_dbt_var():

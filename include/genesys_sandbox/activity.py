@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from .directory import WRAP_UP_CODE_IDS
 from .identities import CRM_SOURCE, Contact, Device, Household, Person, new_id
+from .late_changes import LateChange, LateChanges
 from .timefmt import day_start, iso
 
 PAGES = [
@@ -41,6 +42,7 @@ class Conversation:
     start: datetime
     end: datetime  # end of the last wrap-up
     late_wrapup: bool = False
+    late_change: LateChange | None = None  # a correction days after the end (late_changes.py)
 
 
 @dataclass
@@ -58,10 +60,12 @@ class Activity:
 class ActivityGenerator:
     def __init__(self, rng: random.Random, people: list[Person], households: list[Household],
                  first_day: date, last_day: date, activity_scale: float = 1.0,
-                 line_rng: random.Random | None = None):
+                 line_rng: random.Random | None = None, late_rng: random.Random | None = None):
         self.rng = rng
         # Which calls come from a shared line: drawn apart, so the rest of the org stays as it was.
         self.line_rng = line_rng or random.Random(0)
+        # Long threads and late corrections: drawn apart too.
+        self.late = LateChanges(late_rng or random.Random(1), WRAP_UP_CODE_IDS)
         self.people = people
         self.by_pid = {p.pid: p for p in people}
         self.households = {h.hid: h for h in households}
@@ -275,12 +279,12 @@ class ActivityGenerator:
     def _standalone_conversation(self, person: Person, day: date) -> None:
         channels, weights = zip(*CHANNEL_MIX)
         channel = self.rng.choices(channels, weights)[0]
-        self._conversation(person, channel, self._daytime(day))
+        self._conversation(person, channel, self._daytime(day), thread=self.late.thread_duration(channel))
 
     def _conversation(self, person: Person, channel: str, start: datetime, *, correlation: str | None = None,
                       web_session: dict | None = None, device: Device | None = None,
                       contact_id: str | None = None, authenticated: bool = False,
-                      duration: timedelta | None = None) -> Conversation:
+                      duration: timedelta | None = None, thread: timedelta | None = None) -> Conversation:
         rng = self.rng
         cid = new_id(rng)
         key = f"conversation:{cid}"
@@ -335,6 +339,7 @@ class ActivityGenerator:
 
         if duration is None:
             duration = _talk_time(rng, channel)
+        duration = thread or duration  # a thread open for days (the usual length is drawn all the same)
         transfers = 1 if rng.random() < 0.15 and channel != "email" else 0
         agent_legs: list[dict] = []
         talk_end = t
@@ -392,6 +397,7 @@ class ActivityGenerator:
         }
         conv = Conversation(body=body, pid=person.pid, day=start.date(), start=start, end=last_wrap_end,
                             late_wrapup=rng.random() < 0.06)
+        conv.late_change = self.late.maybe_correct(body, last_wrap_end)
         self.out.conversations.append(conv)
         self.out.owner[key] = person.pid
         if channel == "voice_in":

@@ -29,7 +29,7 @@ from .jobs import JobBoard
 from .org import Org
 from .paging import BadToken, PageTokens
 from .predictive import campaign_body, scorecard_body, scorecard_metrics, settled_share
-from .render import canonical_id, contact_at, conversation_at
+from .render import canonical_id, contact_at, conversation_at, last_activity
 from .timefmt import day_start, iso, parse_iso
 
 
@@ -98,6 +98,8 @@ class Api:
         self.tokens = tokens
         self.availability_lag = availability_lag
         self._conv_starts = [c.body["conversationStart"] for c in org.conversations]
+        # How far back a conversation with activity in an interval can have started.
+        self._longest_conversation = max((c.end - c.start for c in org.conversations), default=timedelta(0))
         self._event_times = [e["createdDate"] for e in org.activity.events]
         self._id_lock = threading.Lock()
         self._id_rng_state = __import__("random").Random(f"jobs:{org.config.seed}")
@@ -127,6 +129,32 @@ class Api:
                 out.append({k: v for k, v in record.items() if k != id_key} | {"damagedId": record.get(id_key)})
                 self.damaged_ids.add(record.get(id_key))
         return out
+
+    def conversations_active(self, start: datetime, end: datetime, from_start_of_day: bool = False) -> list:
+        """The conversations a details job over [start, end) returns: every one whose lifetime overlaps
+        the interval, an open one's lasting until now (SDK ``AsyncConversationQuery.interval``: "all
+        conversations that had activity during the interval"); with ``startOfDayIntervalMatching``,
+        only those that started on or after the interval's first UTC midnight (the same model's
+        docstring)."""
+        now = self.clock()
+        floor = day_start(start.date()) if from_start_of_day else start - self._longest_conversation
+        lo = bisect.bisect_left(self._conv_starts, iso(floor))
+        hi = bisect.bisect_left(self._conv_starts, iso(min(end, now + timedelta(milliseconds=1))))
+        return [c for c in self.org.conversations[lo:hi] if last_activity(c, now) >= start]
+
+    def data_availability(self) -> datetime:
+        """``dataAvailabilityDate``: the platform guarantees data before it, and it lags by hours,
+        unevenly (GENESYS_BEHAVIOUR.md, Conversations). Here it advances in steps of 20 minutes to 3
+        hours (drawn by seed and day), at least ``availability_lag`` behind the clock; never backwards."""
+        lagged = self.clock() - self.availability_lag
+        point = day_start(lagged.date())
+        step = 0
+        while True:
+            digest = hashlib.sha256(f"{self.org.config.seed}:available:{point.date()}:{step}".encode()).digest()
+            following = point + timedelta(minutes=20 + int.from_bytes(digest[:4], "big") % 161)
+            if following > lagged:
+                return point
+            point, step = following, step + 1
 
     def result_page(self, records: list[dict], offset: int, size: int) -> list[dict]:
         """A page of async results; with overlapping pages (a quirk of some cursor APIs) each page
@@ -332,19 +360,20 @@ JOBS = "/api/v2/analytics/conversations/details/jobs"
 
 @route("GET", JOBS + "/availability", "conversation_availability", "analytics:readonly")
 def availability(api: Api, req: Request):
-    return 200, {"dataAvailabilityDate": iso(api.clock() - api.availability_lag)}
+    return 200, {"dataAvailabilityDate": iso(api.data_availability())}
 
 
 @route("POST", JOBS, "conversation_job_submit", "analytics:readonly")
 def submit_conversation_job(api: Api, req: Request):
     if not isinstance(req.body, dict):
         raise ApiError(400, "bad.request", "body must be a JSON object with an interval")
-    start, end = api._interval(req.body.get("interval"))
-    now = api.clock()
-    lo, hi = bisect.bisect_left(api._conv_starts, start), bisect.bisect_left(api._conv_starts, end)
-    records = [body for body in (conversation_at(c, now) for c in api.org.conversations[lo:hi]) if body]
-    records = api.damaged(records, "conversationId", "conversationStart")
-    job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, now)
+    start, end = (parse_iso(t) for t in api._interval(req.body.get("interval")))
+    from_start_of_day = req.body.get("startOfDayIntervalMatching", False)
+    if not isinstance(from_start_of_day, bool):
+        raise ApiError(400, "bad.request", "startOfDayIntervalMatching must be a boolean")
+    records = [conversation_at(c, api.clock()) for c in api.conversations_active(start, end, from_start_of_day)]
+    records = api.damaged([body for body in records if body], "conversationId", "conversationStart")
+    job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, api.clock())
     return 202, {"jobId": job.id}
 
 
@@ -369,7 +398,7 @@ def conversation_job_results(api: Api, req: Request):
     size = api._int(req.query, "pageSize", 100, 1, 1000)
     offset = api._offset(f"job:{job.id}", req.query.get("cursor"))
     body = {"conversations": api.result_page(job.records, offset, size),
-            "dataAvailabilityDate": iso(api.clock() - api.availability_lag)}
+            "dataAvailabilityDate": iso(api.data_availability())}
     if offset + size < len(job.records):
         body["cursor"] = api.tokens.make(f"job:{job.id}", offset + size)
     return 200, body

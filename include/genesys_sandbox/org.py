@@ -74,7 +74,8 @@ def generate(config: OrgConfig) -> Org:
     shared_lines = plant_shared_lines(random.Random(f"{config.seed}-shared-lines"), people, households)
     campaigns, scorecards = make_predictive(rng, config.first_day, config.last_day)
     activity_gen = ActivityGenerator(rng, people, households, config.first_day, config.last_day,
-                                     config.activity_scale, line_rng=random.Random(f"{config.seed}-line-calls"))
+                                     config.activity_scale, line_rng=random.Random(f"{config.seed}-line-calls"),
+                                     late_rng=random.Random(f"{config.seed}-late-changes"))
     contacts = activity_gen.make_contacts()
     activity = activity_gen.run()
     action_maps = make_action_maps(config.seed, campaigns, config.first_day, config.last_day)
@@ -133,14 +134,25 @@ def ground_truth(org: Org) -> dict:
     for handoff in org.activity.handoffs:
         traps.append({"kind": "handoff", **handoff})
     for conv in org.conversations:
+        cid = conv.body["conversationId"]
         if conv.late_wrapup:
-            traps.append({"kind": "late_wrapup", "conversation": conv.body["conversationId"]})
+            traps.append({"kind": "late_wrapup", "conversation": cid})
+        if conv.late_change:
+            traps.append({"kind": "late_change", "conversation": cid, "change": conv.late_change.kind,
+                          "at": iso(conv.late_change.at)})
+        if conv.end.date() > conv.day:
+            traps.append({"kind": "crosses_midnight", "conversation": cid, "start": iso(conv.start),
+                          "end": iso(conv.end), "days": (conv.end.date() - conv.day).days + 1})
 
     days = days_between(org.config.first_day, org.config.last_day)
     counts: dict[str, dict[str, int]] = {name: {d.isoformat(): 0 for d in days}
                                           for name in ("conversations", "journey_events", "journey_sessions")}
+    # A details job returns a conversation on every day of its lifetime: "conversations_active".
+    counts["conversations_active"] = {d.isoformat(): 0 for d in days}
     for conv in org.conversations:
         _bump(counts["conversations"], conv.body["conversationStart"][:10])
+        for day in days_between(conv.day, conv.end.date()):
+            _bump(counts["conversations_active"], day.isoformat())
     for event in org.activity.events:
         _bump(counts["journey_events"], event["createdDate"][:10])
     for session in org.activity.sessions:

@@ -1,5 +1,6 @@
 """What the API shows at a given moment: conversations still in progress, wrap-up codes that
-arrive a day late, contacts before and after a merge, events not yet recorded."""
+arrive a day late, records corrected days after the end (late_changes.py), contacts before and
+after a merge, events not yet recorded."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ LATE_WRAPUP_DELAY = timedelta(hours=24)
 def conversation_at(conv: Conversation, now: datetime) -> dict | None:
     if conv.start > now:
         return None
+    record = conv.late_change.before if conv.late_change and now < conv.late_change.at else conv.body
     settled = now >= conv.end and (not conv.late_wrapup or now >= conv.end + LATE_WRAPUP_DELAY)
     if settled:
-        return conv.body
-    body = copy.deepcopy(conv.body)
+        return record
+    body = copy.deepcopy(record)
     cutoff = iso(now)
     if now < conv.end:
         del body["conversationEnd"]
@@ -44,6 +46,11 @@ def conversation_at(conv: Conversation, now: datetime) -> dict | None:
                 for segment in session["segments"]:
                     segment.pop("wrapUpCode", None)
     return body
+
+
+def last_activity(conv: Conversation, now: datetime) -> datetime:
+    """Until when the conversation has had activity, seen at ``now``: its end, or now while it is open."""
+    return min(conv.end, now)
 
 
 def contact_at(org: Org, contact_id: str, now: datetime) -> dict | None:

@@ -74,6 +74,7 @@ class Settings:
     archived_retry_delay_seconds: float = 60.0
     sources: dict = field(default_factory=dict)  # stream -> "seed" or "platform": forced, not probed
     follow_rate_limit_headers: bool = True  # the org's inin-ratelimit-* headers adjust the budget
+    trailing_days: dict = field(default_factory=dict)  # stream -> days re-pulled before D (registry default)
 
     @property
     def is_sandbox(self) -> bool:
@@ -124,7 +125,23 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
         archived_retry_delay_seconds=float(extra.get("archived_retry_delay_seconds", 60)),
         sources=_forced_sources(extra.get("sources") or {}),
         follow_rate_limit_headers=str(extra.get("follow_rate_limit_headers", "true")).lower() != "false",
+        trailing_days=_trailing_days(extra.get("trailing_days") or {}),
     )
+
+
+def _trailing_days(windows: object) -> dict[str, int]:
+    """The connection's ``trailing_days`` extra: how many days before D a stream with a trailing
+    window pulls again, e.g. {"conversations": 7, "external_contacts": 7}."""
+    if not isinstance(windows, dict):
+        raise ConfigError('the connection\'s "trailing_days" extra must map stream names to whole numbers of days')
+    for name, days in windows.items():
+        if name not in STREAMS or not STREAMS[name].trailing_days:
+            choices = ", ".join(s.name for s in STREAMS.values() if s.trailing_days)
+            raise ConfigError(f'the connection\'s "trailing_days" names {name!r}; only {choices} have a trailing window')
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 31:
+            raise ConfigError(f'the connection\'s "trailing_days" for {name} must be a whole number from 0 to 31, '
+                              f"got {days!r}")
+    return dict(windows)
 
 
 def _forced_sources(sources: object) -> dict[str, str]:

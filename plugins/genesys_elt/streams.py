@@ -62,10 +62,12 @@ class Stream:
         """The Airflow Asset a landed slice of this stream emits."""
         return f"genesys_raw_{self.name}"
 
-    def slice_days(self, run_day: date) -> list[date]:
-        """The slice days the daily run for ``run_day`` lands, oldest first."""
+    def slice_days(self, run_day: date, trailing_days: dict[str, int] | None = None) -> list[date]:
+        """The slice days the daily run for ``run_day`` lands, oldest first; ``trailing_days`` is the
+        connection's window per stream, where it sets one (``Settings.trailing_days``)."""
         last = run_day - timedelta(days=self.lag_days)
-        return [last - timedelta(days=n) for n in range(self.trailing_days, -1, -1)]
+        trailing = (trailing_days or {}).get(self.name, self.trailing_days)
+        return [last - timedelta(days=n) for n in range(trailing, -1, -1)]
 
     def rejection_reason(self, record: object) -> str | None:
         """None when the record passes the stream's payload model; else the reason it is refused."""
@@ -89,6 +91,8 @@ CONVERSATIONS_DAG = "genesys_conversations"
 JOURNEY_DAG = "genesys_journey"
 WAREHOUSE_DAG = "genesys_warehouse"
 
+CONVERSATION_TRAILING_DAYS = 5
+
 REGISTRY: tuple[Stream, ...] = (
     # A real org has no campaigns: its action maps are what Predictive Engagement engages with.
     Stream("campaigns", PREDICTIVE_ENGAGEMENT_DAG, "Campaign", "nothing",
@@ -103,12 +107,15 @@ REGISTRY: tuple[Stream, ...] = (
     # model performance metrics: a real org's scorecards slices are skipped with that reason.
     Stream("scorecards", PREDICTIVE_ENGAGEMENT_DAG, "ScorecardPerformance", "nothing",
            (Source(SEED, ("scorecards", "scorecard_analytics"), "scorecards"),), lag_days=2, settle_hours=48),
-    # Wrap-up codes arrive late: the two days before D are pulled again.
+    # Records change after the fact: the platform reprocesses data at least 48 h old every night, and
+    # a conversation can change three or more days after it happened (GENESYS_BEHAVIOUR.md). The
+    # days before D are pulled again, five by default (the connection's "trailing_days" sets it).
     Stream("conversations", CONVERSATIONS_DAG, "Conversation", "conversation",
-           (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),), trailing_days=2),
+           (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),),
+           trailing_days=CONVERSATION_TRAILING_DAYS),
     Stream("external_contacts", CONVERSATIONS_DAG, "ExternalContact", "external_contact",
-           (Source(PLATFORM, ("external_contacts_bulk", "external_contact"), "external_contacts"),), trailing_days=2,
-           needs=("conversations",)),
+           (Source(PLATFORM, ("external_contacts_bulk", "external_contact"), "external_contacts"),),
+           trailing_days=CONVERSATION_TRAILING_DAYS, needs=("conversations",)),
     # A real org has no journey query: the events of the day's known sessions (those of the day's
     # contacts, and the web sessions its chats started from) are read session by session.
     Stream("journey_events", JOURNEY_DAG, "JourneyEvent", "journey_event",
@@ -152,6 +159,6 @@ def extract_dags() -> dict[str, tuple[str, ...]]:
     return dags
 
 
-def daily_slices(run_day: date) -> list[tuple[str, date]]:
+def daily_slices(run_day: date, trailing_days: dict[str, int] | None = None) -> list[tuple[str, date]]:
     """Every (stream, slice day) the daily runs for ``run_day`` land, in the order the DAGs reach them."""
-    return [(entry.name, day) for entry in REGISTRY for day in entry.slice_days(run_day)]
+    return [(entry.name, day) for entry in REGISTRY for day in entry.slice_days(run_day, trailing_days)]

@@ -23,8 +23,8 @@ def wait_for_job(api, path: str, done: set[str], timeout: float = 15.0) -> dict:
         time.sleep(0.2)
 
 
-def conversations_job(api, interval: str, page_size: int = 1000) -> list[dict]:
-    job_id = api.ok("POST", JOBS, json={"interval": interval})["jobId"]
+def conversations_job(api, interval: str, page_size: int = 1000, **query) -> list[dict]:
+    job_id = api.ok("POST", JOBS, json={"interval": interval, **query})["jobId"]
     assert wait_for_job(api, f"{JOBS}/{job_id}", {"FULFILLED", "FAILED", "EXPIRED"})["state"] == "FULFILLED"
     records, cursor = [], None
     while True:

@@ -108,10 +108,19 @@ def test_scorecards_settle_over_48_hours_and_retraining_recomputes_history(sandb
     assert recomputed["performanceMetrics"] != settled["performanceMetrics"]
 
 
-def test_data_availability_lags_the_clock(sandbox_factory):
+def test_data_availability_lags_the_clock_by_hours_unevenly_and_never_goes_back(sandbox_factory):
     sandbox, api = sandbox_factory(availability_lag_minutes=90)
-    available = parse_iso(api.ok("GET", f"{JOBS}/availability")["dataAvailabilityDate"])
-    assert sandbox.clock() - available == timedelta(minutes=90)
+    start = sandbox.clock()
+    lags, previous = set(), None
+    for minutes in range(0, 24 * 60, 17):
+        api.control(now=iso(start + timedelta(minutes=minutes)))
+        available = parse_iso(api.ok("GET", f"{JOBS}/availability")["dataAvailabilityDate"])
+        lag = sandbox.clock() - available
+        assert timedelta(minutes=90) <= lag <= timedelta(minutes=90 + 180)
+        assert previous is None or available >= previous
+        lags.add(lag)
+        previous = available
+    assert len(lags) > 20  # uneven: not one constant offset
 
 
 def test_campaign_funnels_equal_the_truth(api, shared_sandbox):

@@ -7,6 +7,7 @@ DuckDB and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ import duckdb
 import psycopg2
 import pytest
 
+from genesys_elt.landing.reader import read_manifest
 from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
@@ -36,7 +38,8 @@ def _change_a_conversation(sandbox, day: date) -> str:
         named = [p for p in participants if p.get("externalContactId")]
         wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
                    if s.get("segmentType") == "wrapup"]
-        if conversation.day == day and named and wrapups and not conversation.late_wrapup:
+        if conversation.day == day and named and wrapups and not conversation.late_wrapup \
+                and not conversation.late_change:
             for participant in named:
                 del participant["externalContactId"]
             for segment in wrapups:
@@ -63,7 +66,7 @@ def _split_off_a_customers_last_conversation(sandbox, day: date, landed: list[da
         wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
                    if s.get("segmentType") == "wrapup"]
         if conversation.day != day or len(named) != 1 or not wrapups or conversation.late_wrapup \
-                or conversation.body["conversationId"] in tied:  # a telephony event names its contact
+                or conversation.late_change or conversation.body["conversationId"] in tied:  # a telephony event names its contact
             continue
         contact = named[0]["externalContactId"]
         # a session from before the conversation's day: the customer's oldest node, which keeps its key
@@ -78,6 +81,11 @@ def _split_off_a_customers_last_conversation(sandbox, day: date, landed: list[da
             session.pop("addressFrom", None)
         return conversation.body["conversationId"], contact
     raise AssertionError(f"no conversation on {day} is the only one of a contact with a signed-in web session")
+
+
+def _slice_checksum(data_dir, day: date) -> str | None:
+    manifest = read_manifest(data_dir, "conversations", day)
+    return json.dumps(manifest["files"], sort_keys=True) if manifest else None
 
 
 def _postgres_env(data_dir, database: str) -> dict:
@@ -114,18 +122,20 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
             with duckdb.connect(str(db), read_only=True) as con:
                 (key_before,), = con.execute("select customer_key from intermediate.int_customer_keys "
                                              f"where node = 'conversation:{split}'").fetchall()
+            landed_before = {day: _slice_checksum(data_dir, day) for day in DAYS}
             control.control(now=run_at(DAYS[-1]).isoformat())
-            extract_day(extractor, DAYS[-1], DAYS[0])  # day N+1, and N and N-1 again
+            extract_day(extractor, DAYS[-1], DAYS[0])  # day N+1, and its trailing days again
+            changed_slices = {str(day) for day in DAYS if _slice_checksum(data_dir, day) != landed_before[day]}
             warehouse.build()
             warehouse.build(env=pg_env)
 
             with duckdb.connect(str(db), read_only=True) as con:
                 execute = lambda sql: con.execute(sql).fetchall()  # noqa: E731
-                # Only the re-landed slices were parsed again (N+1 new, N-1 changed; N unchanged
-                # unless its own late wrap-ups arrived), and the change reached the marts.
+                # Only the slices landed with other content were parsed again (N+1 new, N-1 changed,
+                # others where a thread went on or a record was corrected), and the change reached the marts.
                 reparsed = _parsed_days(execute, "staging.stg_genesys__conversations")
                 assert str(DAYS[-1]) in reparsed and str(DAYS[-3]) in reparsed
-                assert not reparsed & {str(d) for d in DAYS[:-3]}, reparsed
+                assert reparsed == changed_slices, (reparsed, changed_slices)
                 assert _parsed_days(execute, "staging.stg_genesys__journey_events") == {str(DAYS[-1])}
                 assert execute(f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'") \
                     == [(CHANGED_CODE,)]

@@ -10,7 +10,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 import psycopg2
@@ -28,7 +28,10 @@ from genesys_elt.readers.identity_quality import (
 from genesys_elt.settings import warehouse_from_env
 from genesys_elt.warehouse.metrics import query_metrics
 from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
+from genesys_elt.streams import STREAMS
 from genesys_sandbox.org import ground_truth
+from genesys_sandbox.render import conversation_at
+from genesys_sandbox.timefmt import parse_iso
 from tests.browser import headless
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
@@ -198,6 +201,50 @@ def test_wrap_up_codes_that_arrive_a_day_late_are_picked_up_by_the_trailing_re_p
             assert codes[conv.body["conversationId"]] in true_codes, conv.body["conversationId"]
             checked += 1
     assert checked >= 3, f"only {checked} late wrap-ups in range"
+
+
+def _latest_state(record: dict) -> tuple:
+    """What fact_conversation shows of a record: its end, its latest wrap-up code, its segment count."""
+    segments = [(seg, p["purpose"]) for p in record["participants"] for s in p["sessions"] for seg in s["segments"]]
+    wrap_ups = sorted(((seg["segmentEnd"], seg.get("wrapUpCode") or "") for seg, purpose in segments
+                       if seg["segmentType"] == "wrapup" and purpose == "agent" and "segmentEnd" in seg),
+                      key=lambda w: (w[0], "~" if not w[1] else w[1]))
+    code = None
+    if wrap_ups:  # the latest end; between two at one instant, the smallest code
+        latest = wrap_ups[-1][0]
+        code = min((c for end, c in wrap_ups if end == latest), key=lambda c: (c == "", c)) or None
+    return record.get("conversationEnd"), code, len(segments)
+
+
+def test_each_conversation_is_one_row_in_the_state_of_the_last_pull(loaded):
+    """A details job returns a conversation on every day it had activity, and the trailing window
+    pulls each day again: threads open for days land in several slices, and records corrected
+    three to five days later land again. The warehouse holds one row per conversation, in the state
+    the last daily run saw: for every conversation whose late-change window has passed, its final one."""
+    org, final = loaded["sandbox"].api.org, loaded["times"][-1]
+    expected = {c.body["conversationId"]: (c, conversation_at(c, final)) for c in org.conversations if c.start <= final}
+    rows = query(loaded, """
+        select fact.conversation_id, fact.ended_at, fact.wrap_up_code,
+               fact.is_in_progress, segments.n, latest.slices_carrying
+        from marts.fact_conversation as fact
+        join intermediate.int_conversation_latest as latest using (conversation_id)
+        join (select conversation_id, count(*) as n from intermediate.int_conversation_segments
+              group by conversation_id) as segments using (conversation_id)""")
+    assert len(rows) == len({r[0] for r in rows}) == len(expected)
+    final_state = corrected = carried = 0
+    for conversation_id, ended_at, code, in_progress, segment_count, slices in rows:
+        conv, record = expected[conversation_id]
+        end, true_code, true_segments = _latest_state(record)
+        seen_end = None if in_progress else ended_at.replace(tzinfo=timezone.utc)  # a UTC timestamp without zone
+        assert (seen_end, code, segment_count) == (end and parse_iso(end), true_code, true_segments), conversation_id
+        final_state += record is conv.body
+        corrected += bool(conv.late_change and final >= conv.late_change.at)
+        carried += slices > 1
+    window = STREAMS["conversations"].trailing_days
+    settled = [c for c, _ in expected.values() if c.end.date() + timedelta(days=window) <= DAYS[-1]]
+    assert all(conversation_at(c, final) is c.body for c in settled)  # past the window, final
+    print(f"\n{len(rows)} conversations: {final_state} final, {corrected} corrected late, {carried} in several slices")
+    assert corrected >= 5 and carried >= 10 and len(settled) > len(rows) / 2
 
 
 def test_merged_contacts_follow_their_canonical_contact(loaded):

@@ -3,15 +3,31 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_days_not_in(ref('stg_genesys__conversations')) }}",
+        pre_hook="{{ delete_days_not_in(ref('int_conversation_latest')) }}",
     )
 }}
--- Conversations flattened to one row per participant session segment. The costly step of the
--- conversation models, so it is incremental: only days whose slice content changed are rebuilt.
+-- Conversations flattened to one row per participant session segment, from each conversation's
+-- latest copy (int_conversation_latest). The costly step of the conversation models, so it is
+-- incremental: only days whose home conversations or slice content changed are rebuilt.
+
+with home_copies as (
+    {{ rows_of_days_to_build(ref('int_conversation_latest')) }}
+),
 
 -- Only the days to build are read: the scan of the staged conversations skips the other days' payloads.
-with conversations as (
-    {{ rows_of_days_to_build(ref('stg_genesys__conversations')) }}
+conversations as (
+    select
+        staged.slice_date,
+        home_copies.slice_checksum,
+        staged.conversation_id,
+        staged.started_at,
+        staged.ended_at,
+        staged.direction,
+        staged.division_ids,
+        staged.participants
+    from {{ ref('stg_genesys__conversations') }} as staged
+    join home_copies
+        on home_copies.slice_date = staged.slice_date and home_copies.conversation_id = staged.conversation_id
 ),
 
 participants as (
