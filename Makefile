@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults bench sandbox truth run report docs lint clean help dbt-ls chromium
+.PHONY: install test test-prod test-faults bench sandbox truth run report docs lint python-style clean help dbt-ls chromium
 NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -24,7 +24,7 @@ help:
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make report    rewrite the HTML report from the current warehouse"
 	@echo "make docs      the dbt docs site as one file: data/docs/index.html (column types once built)"
-	@echo "make lint      sqlfluff with the dbt templater over the dbt project (also part of make test)"
+	@echo "make lint      ruff (Python) and sqlfluff with the dbt templater (SQL); both also run in make test"
 	@echo "make bench     the benchmarks (about 25 min): bench/results.md and bench/results.json"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -41,8 +41,13 @@ install: $(STAMP) $(NODE_LIST)
 
 dbt-ls: $(NODE_LIST)
 
-test: $(STAMP) $(NODE_LIST) chromium
+test: $(STAMP) $(NODE_LIST) chromium python-style
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Python style is checked, not argued: ruff's lint rules and its formatter (pyproject.toml).
+python-style: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-prod: $(STAMP) $(NODE_LIST)
 	$(BIN)/python -m pytest -m prod $(PYTEST_ARGS)
@@ -73,7 +78,7 @@ report: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/genesys-elt docs
 
-lint: $(STAMP)
+lint: $(STAMP) python-style
 	$(BIN)/genesys-elt lint
 
 # The report test drives Debian's headless Chromium; install it when it is missing.

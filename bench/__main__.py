@@ -31,8 +31,10 @@ def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHMARKS)
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:
-        print(f"bench: error: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}",
-              file=sys.stderr)
+        print(
+            f"bench: error: unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
         return 2
     results_path = HERE / "results.json"
     results = json.loads(results_path.read_text()) if argv and results_path.exists() else {"benchmarks": {}}
@@ -42,8 +44,11 @@ def main(argv: list[str]) -> int:
         began = time.perf_counter()
         results["benchmarks"][name] = {**BENCHMARKS[name](), "wall_seconds": time.perf_counter() - began}
         results_path.write_text(json.dumps(results, indent=1, sort_keys=True))  # keep what finished
-    results["machine"] = {"cpus": __import__("os").cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()}
+    results["machine"] = {
+        "cpus": __import__("os").cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results["suite_seconds"] = sum(b["wall_seconds"] for b in results["benchmarks"].values())
     results_path.write_text(json.dumps(results, indent=1, sort_keys=True))

@@ -14,7 +14,8 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
 from pathlib import Path
 
 import requests
@@ -53,17 +54,47 @@ class SandboxProcess:
 
 
 @contextmanager
-def sandbox(*, customers: int, days: int, activity_scale: float = 1.0, rate_limit: int = 1_000_000,
-            latency_ms: int = 0, clients: tuple[str, ...] = (), seed: int = 7, job_latency: float = 0.2,
-            end_date: date = END_DATE, now: datetime = NOW, startup_timeout: float = 600):
+def sandbox(
+    *,
+    customers: int,
+    days: int,
+    activity_scale: float = 1.0,
+    rate_limit: int = 1_000_000,
+    latency_ms: int = 0,
+    clients: tuple[str, ...] = (),
+    seed: int = 7,
+    job_latency: float = 0.2,
+    end_date: date = END_DATE,
+    now: datetime = NOW,
+    startup_timeout: float = 600,
+):
     """``genesys-sandbox serve`` on a free port, once its org is generated."""
     port = free_port()
     log_path = Path(tempfile.mkdtemp(prefix="bench_sandbox_")) / "sandbox.log"
-    command = [str(BIN / "genesys-sandbox"), "serve", "--port", str(port), "--seed", str(seed),
-               "--customers", str(customers), "--days", str(days), "--end-date", end_date.isoformat(),
-               "--activity-scale", str(activity_scale), "--rate-limit-per-minute", str(rate_limit),
-               "--latency-ms", str(latency_ms), "--job-latency-seconds", str(job_latency),
-               "--now", now.isoformat()]
+    command = [
+        str(BIN / "genesys-sandbox"),
+        "serve",
+        "--port",
+        str(port),
+        "--seed",
+        str(seed),
+        "--customers",
+        str(customers),
+        "--days",
+        str(days),
+        "--end-date",
+        end_date.isoformat(),
+        "--activity-scale",
+        str(activity_scale),
+        "--rate-limit-per-minute",
+        str(rate_limit),
+        "--latency-ms",
+        str(latency_ms),
+        "--job-latency-seconds",
+        str(job_latency),
+        "--now",
+        now.isoformat(),
+    ]
     for client in clients:
         command += ["--client", client]
     with open(log_path, "w") as log:
@@ -87,26 +118,45 @@ def sandbox(*, customers: int, days: int, activity_scale: float = 1.0, rate_limi
         running.stop()
 
 
-def connection(url: str, *, rate_limit: int, extra_clients: tuple[tuple[str, str], ...] = (),
-               poll_budget: float = 600) -> dict:
+def connection(
+    url: str, *, rate_limit: int, extra_clients: tuple[tuple[str, str], ...] = (), poll_budget: float = 600
+) -> dict:
     """The genesys_cloud connection (JSON form) for a benchmark sandbox."""
-    return {"conn_type": "http", "host": url, "login": "sandbox", "password": "sandbox-secret",
-            "extra": {"rate_limit_per_minute": rate_limit, "archived_retry_delay_seconds": 0,
-                      "poll_budget_seconds": poll_budget,
-                      "extra_clients": [{"login": c, "password": s} for c, s in extra_clients]}}
+    return {
+        "conn_type": "http",
+        "host": url,
+        "login": "sandbox",
+        "password": "sandbox-secret",
+        "extra": {
+            "rate_limit_per_minute": rate_limit,
+            "archived_retry_delay_seconds": 0,
+            "poll_budget_seconds": poll_budget,
+            "extra_clients": [{"login": c, "password": s} for c, s in extra_clients],
+        },
+    }
 
 
 def env_for(url: str, data_dir: Path, **conn_options) -> dict[str, str]:
     """The environment a pipeline process (CLI, dbt) gets for this sandbox and data directory."""
-    return {**os.environ, "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(connection(url, **conn_options)),
-            "GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_DATA_DIR": str(data_dir),
-            "GENESYS_ELT_WAREHOUSE": str(data_dir / "warehouse.duckdb"), "GENESYS_ELT_DBT_TARGET": "duckdb"}
+    return {
+        **os.environ,
+        "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(connection(url, **conn_options)),
+        "GENESYS_ELT_PII_KEY": PII_KEY,
+        "GENESYS_ELT_DATA_DIR": str(data_dir),
+        "GENESYS_ELT_WAREHOUSE": str(data_dir / "warehouse.duckdb"),
+        "GENESYS_ELT_DBT_TARGET": "duckdb",
+    }
 
 
 def settings_for(url: str, data_dir: Path, **conn_options) -> Settings:
     conn = connection(url, **conn_options)
-    return from_connection(conn["host"], conn["login"], conn["password"], conn["extra"],
-                           env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_DATA_DIR": str(data_dir)})
+    return from_connection(
+        conn["host"],
+        conn["login"],
+        conn["password"],
+        conn["extra"],
+        env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_DATA_DIR": str(data_dir)},
+    )
 
 
 class Stopwatch:
@@ -137,8 +187,10 @@ def run_measured(command: list[str], env: dict[str, str] | None = None, cwd: Pat
     seconds = time.perf_counter() - started
     output = done.stdout.decode(errors="replace")
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:3])} exited {done.returncode}:\n{output[-3000:]}"
-                           f"{done.stderr.decode(errors='replace')[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(command[:3])} exited {done.returncode}:\n{output[-3000:]}"
+            f"{done.stderr.decode(errors='replace')[-2000:]}"
+        )
     peak_kib = int(done.stderr.decode().strip().splitlines()[-1])
     return {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "output": output}
 

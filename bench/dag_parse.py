@@ -28,11 +28,15 @@ print(json.dumps({"seconds": elapsed, "dags": sorted(bag.dags), "errors": {k: st
 
 
 def parse_once(path) -> dict:
-    env = {**os.environ, "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME") or tempfile.mkdtemp(prefix="bench_airflow_"),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME") or tempfile.mkdtemp(prefix="bench_airflow_"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    done = subprocess.run([sys.executable, "-c", PROBE, str(path)], env=env, capture_output=True, text=True,
-                          cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)], env=env, capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"parsing {path.name} failed: {done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -16,10 +16,11 @@ import tempfile
 from pathlib import Path
 
 from genesys_elt.api.catalogue import BULK_CONTACT_IDS
+from genesys_elt.extract.extractor import Extractor
 from genesys_elt.landing.reader import read_manifest, read_records
 from genesys_elt.settings import RATE_SHARE
-from genesys_elt.extract.extractor import Extractor
-from genesys_elt.streams import DIRECTORY, STREAM_NAMES as STREAMS, daily_slices
+from genesys_elt.streams import DIRECTORY, daily_slices
+from genesys_elt.streams import STREAM_NAMES as STREAMS
 from genesys_sandbox.org import OrgConfig
 
 from .common import END_DATE, NOW, Stopwatch, sandbox, say, settings_for
@@ -31,8 +32,13 @@ BIG_DAY_CUSTOMERS, BIG_DAY_SCALE = 58_000, 5.5  # about 50,000 conversations on 
 SECOND_CLIENT = ("bench-2", "bench-2-secret")
 BIG_DAY_SEED = 7  # the sandbox's default: the same org as the timed 50k day
 DIRECTORY_STREAMS = {entry.name for entry in DIRECTORY}
-TARGETS = {"budget_share": 0.95, "own_429s": 0, "requests_vs_minimum": 1.0, "two_client_speedup": 1.8,
-           "requests_per_conversation": 0.5}
+TARGETS = {
+    "budget_share": 0.95,
+    "own_429s": 0,
+    "requests_vs_minimum": 1.0,
+    "two_client_speedup": 1.8,
+    "requests_per_conversation": 0.5,
+}
 PROFILES = {"seed": "full", "platform": "platform"}  # source contract -> the sandbox profile that serves it
 
 
@@ -57,8 +63,12 @@ def minimum_requests(data_dir: Path, stream: str, records: int, manifests: list[
     if stream == "external_contacts":
         # the bulk fetch, a hundred ids a request: the contacts the conversations name, then the
         # canonical contacts of merged ones
-        referenced = {p["externalContactId"] for c in read_records(data_dir, "conversations", day)
-                      for p in c.get("participants", []) if p.get("externalContactId")}
+        referenced = {
+            p["externalContactId"]
+            for c in read_records(data_dir, "conversations", day)
+            for p in c.get("participants", [])
+            if p.get("externalContactId")
+        }
         followed = records + manifests[0]["rejected"] - len(referenced)
         return math.ceil(len(referenced) / BULK_CONTACT_IDS) + math.ceil(followed / BULK_CONTACT_IDS)
     if stream == "journey_sessions":
@@ -71,8 +81,9 @@ def minimum_requests(data_dir: Path, stream: str, records: int, manifests: list[
 def extract_day(url: str, streams=STREAMS, clients: int = 1) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="bench_extract_"))
     extra = (SECOND_CLIENT,) if clients == 2 else ()
-    extractor = Extractor.from_settings(settings_for(url, data_dir, rate_limit=LIMIT, extra_clients=extra),
-                                        clock=lambda: NOW)
+    extractor = Extractor.from_settings(
+        settings_for(url, data_dir, rate_limit=LIMIT, extra_clients=extra), clock=lambda: NOW
+    )
     per_stream = {}
     with Stopwatch() as whole:
         for stream in streams:
@@ -80,51 +91,80 @@ def extract_day(url: str, streams=STREAMS, clients: int = 1) -> dict:
             with Stopwatch() as watch:
                 manifests = extractor.run(stream, END_DATE)
             records = sum(m["records"] for m in manifests)
-            per_stream[stream] = {"records": records, "requests": extractor.pool.sent - before,
-                                  "minimum_requests": minimum_requests(data_dir, stream, records, manifests),
-                                  "seconds": watch.seconds,
-                                  "page_bytes_json": sum(m["page_bytes"]["json"] for m in manifests),
-                                  "page_bytes_on_disk": sum(m["page_bytes"]["on_disk"] for m in manifests)}
+            per_stream[stream] = {
+                "records": records,
+                "requests": extractor.pool.sent - before,
+                "minimum_requests": minimum_requests(data_dir, stream, records, manifests),
+                "seconds": watch.seconds,
+                "page_bytes_json": sum(m["page_bytes"]["json"] for m in manifests),
+                "page_bytes_on_disk": sum(m["page_bytes"]["on_disk"] for m in manifests),
+            }
     requests = sum(s["requests"] for s in per_stream.values())
     minimum = sum(s["minimum_requests"] for s in per_stream.values())
     records = sum(s["records"] for s in per_stream.values())
     page_bytes = {kind: sum(s[f"page_bytes_{kind}"] for s in per_stream.values()) for kind in ("json", "on_disk")}
     budget_per_minute = LIMIT * RATE_SHARE * clients
-    return {"clients": clients, "seconds": whole.seconds, "records": records, "requests": requests,
-            "minimum_requests": minimum, "requests_vs_minimum": requests / minimum,
-            "records_per_second": records / whole.seconds,
-            "requests_per_minute": requests / whole.seconds * 60, "budget_per_minute": budget_per_minute,
-            "budget_share": requests / whole.seconds * 60 / budget_per_minute,
-            "retries": sum(c.retried for c in extractor.pool.clients), "streams": per_stream,
-            "bytes_per_record": {kind: size / records for kind, size in page_bytes.items()}}
+    return {
+        "clients": clients,
+        "seconds": whole.seconds,
+        "records": records,
+        "requests": requests,
+        "minimum_requests": minimum,
+        "requests_vs_minimum": requests / minimum,
+        "records_per_second": records / whole.seconds,
+        "requests_per_minute": requests / whole.seconds * 60,
+        "budget_per_minute": budget_per_minute,
+        "budget_share": requests / whole.seconds * 60 / budget_per_minute,
+        "retries": sum(c.retried for c in extractor.pool.clients),
+        "streams": per_stream,
+        "bytes_per_record": {kind: size / records for kind, size in page_bytes.items()},
+    }
 
 
 def rate_bound_day(clients: int) -> dict:
     sandbox_clients = ("sandbox:sandbox-secret", ":".join(SECOND_CLIENT)) if clients == 2 else ()
-    with sandbox(customers=RATE_BOUND_CUSTOMERS, days=4, rate_limit=LIMIT, latency_ms=LATENCY_MS,
-                 clients=sandbox_clients, job_latency=0.5) as api:
+    with sandbox(
+        customers=RATE_BOUND_CUSTOMERS,
+        days=4,
+        rate_limit=LIMIT,
+        latency_ms=LATENCY_MS,
+        clients=sandbox_clients,
+        job_latency=0.5,
+    ) as api:
         result = extract_day(api.url, clients=clients)
         result["own_429s"] = api.stats()["rateLimited"]["total"]
-    say(f"extraction, {clients} client(s): {result['records']:,} records, {result['requests']:,} requests in "
-        f"{result['seconds']:.0f} s ({result['budget_share']:.3f} of the budget, {result['own_429s']} 429s)")
+    say(
+        f"extraction, {clients} client(s): {result['records']:,} records, {result['requests']:,} requests in "
+        f"{result['seconds']:.0f} s ({result['budget_share']:.3f} of the budget, {result['own_429s']} 429s)"
+    )
     return result
 
 
 def big_day() -> dict:
-    with sandbox(customers=BIG_DAY_CUSTOMERS, days=1, activity_scale=BIG_DAY_SCALE, rate_limit=LIMIT,
-                 latency_ms=LATENCY_MS, job_latency=0.5, end_date=END_DATE) as api:
+    with sandbox(
+        customers=BIG_DAY_CUSTOMERS,
+        days=1,
+        activity_scale=BIG_DAY_SCALE,
+        rate_limit=LIMIT,
+        latency_ms=LATENCY_MS,
+        job_latency=0.5,
+        end_date=END_DATE,
+    ) as api:
         result = extract_day(api.url, streams=("conversations", "journey_events"))
         result["own_429s"] = api.stats()["rateLimited"]["total"]
-    say(f"extraction, 50k day: {result['streams']['conversations']['records']:,} conversations and "
-        f"{result['streams']['journey_events']['records']:,} journey events in {result['seconds']:.0f} s")
+    say(
+        f"extraction, 50k day: {result['streams']['conversations']['records']:,} conversations and "
+        f"{result['streams']['journey_events']['records']:,} journey events in {result['seconds']:.0f} s"
+    )
     return result
 
 
 def whole_day_requests(contract: str) -> dict:
     """Every (stream, slice day) that the daily runs for the 50,000-conversation day land, extracted
     in process (no rate limit, so only the count matters) from an org that serves ``contract``."""
-    org = OrgConfig(seed=BIG_DAY_SEED, customers=BIG_DAY_CUSTOMERS, days=3, activity_scale=BIG_DAY_SCALE,
-                    end_date=END_DATE)
+    org = OrgConfig(
+        seed=BIG_DAY_SEED, customers=BIG_DAY_CUSTOMERS, days=3, activity_scale=BIG_DAY_SCALE, end_date=END_DATE
+    )
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench_whole_day_{contract}_"))
     extractor = extractor_for(in_process_sandbox(org, api_profile=PROFILES[contract]), data_dir)
     per_stream = dict.fromkeys(STREAMS, 0)
@@ -136,14 +176,21 @@ def whole_day_requests(contract: str) -> dict:
     conversations = read_manifest(data_dir, "conversations", END_DATE)["records"]
     requests = sum(per_stream.values())
     sessions = read_manifest(data_dir, "journey_sessions", END_DATE)
-    result = {"contract": contract, "conversations": conversations, "requests": requests,
-              "requests_by_stream": per_stream, "requests_per_conversation": requests / conversations,
-              "signed_in_sessions": sessions["signed_in_sessions"],
-              "signed_in_sessions_fetched": sessions["signed_in_sessions_fetched"],
-              "minutes_at": {str(limit): requests / (limit * RATE_SHARE) for limit in (300, 600)},
-              "seconds_in_process": watch.seconds}
-    say(f"extraction, whole 50k day ({contract}): {requests:,} requests for {conversations:,} conversations "
-        f"({result['requests_per_conversation']:.3f} a conversation)")
+    result = {
+        "contract": contract,
+        "conversations": conversations,
+        "requests": requests,
+        "requests_by_stream": per_stream,
+        "requests_per_conversation": requests / conversations,
+        "signed_in_sessions": sessions["signed_in_sessions"],
+        "signed_in_sessions_fetched": sessions["signed_in_sessions_fetched"],
+        "minutes_at": {str(limit): requests / (limit * RATE_SHARE) for limit in (300, 600)},
+        "seconds_in_process": watch.seconds,
+    }
+    say(
+        f"extraction, whole 50k day ({contract}): {requests:,} requests for {conversations:,} conversations "
+        f"({result['requests_per_conversation']:.3f} a conversation)"
+    )
     return result
 
 
@@ -152,11 +199,22 @@ def run() -> dict:
     big = big_day()
     whole_day = {contract: whole_day_requests(contract) for contract in PROFILES}
     speedup = two["records_per_second"] / one["records_per_second"]
-    return {"limit_per_minute": LIMIT, "latency_ms": LATENCY_MS, "one_client": one, "two_clients": two,
-            "two_client_speedup": speedup, "big_day": big, "whole_day": whole_day, "targets": TARGETS,
-            "met": {"budget_share": one["budget_share"] >= TARGETS["budget_share"],
-                    "own_429s": one["own_429s"] + two["own_429s"] + big["own_429s"] == 0,
-                    "requests_vs_minimum": max(one["requests_vs_minimum"], big["requests_vs_minimum"]) <= 1.0,
-                    "two_client_speedup": speedup >= TARGETS["two_client_speedup"],
-                    "requests_per_conversation": (whole_day["seed"]["requests_per_conversation"]
-                                                  <= TARGETS["requests_per_conversation"])}}
+    return {
+        "limit_per_minute": LIMIT,
+        "latency_ms": LATENCY_MS,
+        "one_client": one,
+        "two_clients": two,
+        "two_client_speedup": speedup,
+        "big_day": big,
+        "whole_day": whole_day,
+        "targets": TARGETS,
+        "met": {
+            "budget_share": one["budget_share"] >= TARGETS["budget_share"],
+            "own_429s": one["own_429s"] + two["own_429s"] + big["own_429s"] == 0,
+            "requests_vs_minimum": max(one["requests_vs_minimum"], big["requests_vs_minimum"]) <= 1.0,
+            "two_client_speedup": speedup >= TARGETS["two_client_speedup"],
+            "requests_per_conversation": (
+                whole_day["seed"]["requests_per_conversation"] <= TARGETS["requests_per_conversation"]
+            ),
+        },
+    }

@@ -84,12 +84,18 @@ def compiled_registry(workdir: Path, incremental: bool) -> str:
     if incremental:
         with duckdb.connect(str(warehouse)) as con:
             con.execute("create schema if not exists intermediate")
-            con.execute("create or replace table intermediate.int_customer_key_registry (node varchar, "
-                        "node_type varchar, node_id varchar, customer_key varchar, previous_key varchar, "
-                        "first_seen_on date, links_fingerprint varchar, resolved_at timestamp)")
+            con.execute(
+                "create or replace table intermediate.int_customer_key_registry (node varchar, "
+                "node_type varchar, node_id varchar, customer_key varchar, previous_key varchar, "
+                "first_seen_on date, links_fingerprint varchar, resolved_at timestamp)"
+            )
     target = workdir / ("target_incremental" if incremental else "target_full")
-    env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(workdir), "GENESYS_ELT_WAREHOUSE": str(warehouse),
-           "GENESYS_ELT_DBT_TARGET": "duckdb"}
+    env = {
+        **os.environ,
+        "GENESYS_ELT_DATA_DIR": str(workdir),
+        "GENESYS_ELT_WAREHOUSE": str(warehouse),
+        "GENESYS_ELT_DBT_TARGET": "duckdb",
+    }
     run_dbt("compile", "--select", "int_customer_key_registry", "--quiet", "--target-path", str(target), env=env)
     sql = next((target / "compiled").rglob("int_customer_key_registry.sql")).read_text()
     return re.sub(r'"w"\.', "", sql)
@@ -116,13 +122,17 @@ def run(links: int = LINKS) -> dict:
 
     con.execute(NEW_DAY.format(new_people=NEW_PEOPLE))
     day_links = con.execute("select count(*) from new_day_links").fetchone()[0]
-    merges = con.execute("select count(*) from new_day_links where node_a like 'conversation:%' "
-                         "group by node_a having count(*) = 2").fetchall()
-    one_day = _timed(con, [
-        f"create temp table resolved as {incremental_sql}",
-        "delete from intermediate.int_customer_key_registry where node in (select node from resolved)",
-        "insert into intermediate.int_customer_key_registry select * from resolved",
-    ])
+    merges = con.execute(
+        "select count(*) from new_day_links where node_a like 'conversation:%' group by node_a having count(*) = 2"
+    ).fetchall()
+    one_day = _timed(
+        con,
+        [
+            f"create temp table resolved as {incremental_sql}",
+            "delete from intermediate.int_customer_key_registry where node in (select node from resolved)",
+            "insert into intermediate.int_customer_key_registry select * from resolved",
+        ],
+    )
     resolved_nodes = con.execute("select count(*) from resolved").fetchone()[0]
     whole_graph = _timed(con, [f"create table whole_graph as {full_sql}"])
 
@@ -151,12 +161,25 @@ def run(links: int = LINKS) -> dict:
     # One customer per synthetic person (merged pairs once), the same keys as resolving the whole
     # graph, and no key changed but those of the customers that merged into an older one.
     if crossing or customers != expected_customers or disagreeing or renamed != merged_away:
-        raise AssertionError(f"identity resolution is wrong: {crossing} links cross customers, {customers} "
-                             f"customers for {expected_customers}, {disagreeing} keys differ from a whole-graph "
-                             f"resolution, {renamed} nodes renamed against {merged_away} in merged customers")
+        raise AssertionError(
+            f"identity resolution is wrong: {crossing} links cross customers, {customers} "
+            f"customers for {expected_customers}, {disagreeing} keys differ from a whole-graph "
+            f"resolution, {renamed} nodes renamed against {merged_away} in merged customers"
+        )
     ratio = one_day / whole_graph
-    return {"links": history_links + day_links, "history_links": history_links, "day_links": day_links,
-            "nodes": nodes, "customers": customers, "merges": len(merges), "resolved_nodes": resolved_nodes,
-            "whole_history_seconds": whole_history, "whole_graph_seconds": whole_graph,
-            "one_day_seconds": one_day, "ratio": ratio, "target_ratio": TARGET_RATIO,
-            "met": ratio <= TARGET_RATIO, "threads": os.cpu_count()}
+    return {
+        "links": history_links + day_links,
+        "history_links": history_links,
+        "day_links": day_links,
+        "nodes": nodes,
+        "customers": customers,
+        "merges": len(merges),
+        "resolved_nodes": resolved_nodes,
+        "whole_history_seconds": whole_history,
+        "whole_graph_seconds": whole_graph,
+        "one_day_seconds": one_day,
+        "ratio": ratio,
+        "target_ratio": TARGET_RATIO,
+        "met": ratio <= TARGET_RATIO,
+        "threads": os.cpu_count(),
+    }

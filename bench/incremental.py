@@ -40,8 +40,12 @@ TARGETS = {"history_ratio": 1.2, "next_day_vs_full": 0.25}
 
 
 def _env(data_dir: Path, warehouse: Path) -> dict:
-    return {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "duckdb",
-            "GENESYS_ELT_WAREHOUSE": str(warehouse)}
+    return {
+        **os.environ,
+        "GENESYS_ELT_DATA_DIR": str(data_dir),
+        "GENESYS_ELT_DBT_TARGET": "duckdb",
+        "GENESYS_ELT_WAREHOUSE": str(warehouse),
+    }
 
 
 def _timed_build(data_dir: Path, warehouse: Path) -> float:
@@ -103,10 +107,17 @@ def _next_day_against_full(customers: int) -> dict:
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     say(f"incremental: {customers:,} customers, next-day build {next_day:.1f} s against a full build {full:.1f} s")
-    return {"customers": customers, "days": FULL_BUILD_AT, "landed_records": landed,
-            "conversations_per_day": round(landed["conversations"] / FULL_BUILD_AT),
-            "next_day_seconds": next_day, "next_day_runs": next_day_runs, "full_build_seconds": full,
-            "full_build_runs": full_runs, "next_day_vs_full": next_day / full}
+    return {
+        "customers": customers,
+        "days": FULL_BUILD_AT,
+        "landed_records": landed,
+        "conversations_per_day": round(landed["conversations"] / FULL_BUILD_AT),
+        "next_day_seconds": next_day,
+        "next_day_runs": next_day_runs,
+        "full_build_seconds": full,
+        "full_build_runs": full_runs,
+        "next_day_vs_full": next_day / full,
+    }
 
 
 def run() -> dict:
@@ -136,10 +147,15 @@ def run() -> dict:
         # The same build again with nothing new: what a build costs whatever it finds.
         nothing_new_runs = [_timed_build(data_dir, warehouse) for _ in range(REPEATS)]
         slowest = _slowest_nodes(data_dir, warehouse)
-        next_day[str(history)] = {"seconds": seconds, "runs": runs,
-                                  "nothing_new_seconds": statistics.median(nothing_new_runs),
-                                  "nothing_new_runs": nothing_new_runs, "slowest_nodes": slowest,
-                                  "catch_up_build_seconds": catch_up, "next_day": day.isoformat()}
+        next_day[str(history)] = {
+            "seconds": seconds,
+            "runs": runs,
+            "nothing_new_seconds": statistics.median(nothing_new_runs),
+            "nothing_new_runs": nothing_new_runs,
+            "slowest_nodes": slowest,
+            "catch_up_build_seconds": catch_up,
+            "next_day": day.isoformat(),
+        }
         say(f"incremental: next-day build with {history} days loaded {seconds:.1f} s")
         if history == FULL_BUILD_AT:
             # The same slices built from nothing, into a warehouse file of its own.
@@ -150,10 +166,22 @@ def run() -> dict:
     next_day_vs_full = next_day[str(FULL_BUILD_AT)]["seconds"] / full_build
     shutil.rmtree(data_dir, ignore_errors=True)
     larger = _next_day_against_full(LARGER_ORG)
-    return {"customers": CUSTOMERS, "seed": SEED, "history_days": list(HISTORY_DAYS), "next_day_build": next_day,
-            "full_build_days": FULL_BUILD_AT, "full_build_seconds": full_build,
-            "full_build_runs": full_runs, "repeats": REPEATS, "landed_records": landed,
-            "history_ratio": history_ratio, "next_day_vs_full": next_day_vs_full, "larger_org": larger,
-            "targets": TARGETS,
-            "met": {"history_ratio": history_ratio <= TARGETS["history_ratio"],
-                    "next_day_vs_full": next_day_vs_full <= TARGETS["next_day_vs_full"]}}
+    return {
+        "customers": CUSTOMERS,
+        "seed": SEED,
+        "history_days": list(HISTORY_DAYS),
+        "next_day_build": next_day,
+        "full_build_days": FULL_BUILD_AT,
+        "full_build_seconds": full_build,
+        "full_build_runs": full_runs,
+        "repeats": REPEATS,
+        "landed_records": landed,
+        "history_ratio": history_ratio,
+        "next_day_vs_full": next_day_vs_full,
+        "larger_org": larger,
+        "targets": TARGETS,
+        "met": {
+            "history_ratio": history_ratio <= TARGETS["history_ratio"],
+            "next_day_vs_full": next_day_vs_full <= TARGETS["next_day_vs_full"],
+        },
+    }

@@ -38,8 +38,16 @@ class SandboxAdapter(BaseAdapter):
             if client is None:
                 return self._answer(request, 401, {"message": "client authentication failed"})
             token = self.sandbox.tokens.issue(client)
-            return self._answer(request, 200, {"access_token": token.value, "token_type": "bearer",
-                                               "expires_in": self.sandbox.tokens.ttl, "scope": " ".join(client.scopes)})
+            return self._answer(
+                request,
+                200,
+                {
+                    "access_token": token.value,
+                    "token_type": "bearer",
+                    "expires_in": self.sandbox.tokens.ttl,
+                    "scope": " ".join(client.scopes),
+                },
+            )
         client = self.sandbox.tokens.check_bearer(request.headers.get("Authorization"))
         resolved = self.sandbox.api.resolve(request.method, url.path)
         if client is None or resolved is None:
@@ -47,8 +55,10 @@ class SandboxAdapter(BaseAdapter):
         route, params = resolved
         body = json.loads(request.body) if request.body else None
         try:
-            status, payload = route.handler(self.sandbox.api, Request(request.method, url.path, query, body,
-                                                                       client.client_id, client.scopes, params))
+            status, payload = route.handler(
+                self.sandbox.api,
+                Request(request.method, url.path, query, body, client.client_id, client.scopes, params),
+            )
         except ApiError as exc:
             status, payload = exc.status, {"message": exc.message, "code": exc.code, "status": exc.status}
         return self._answer(request, status, payload)

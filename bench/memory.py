@@ -17,11 +17,18 @@ SIZES = {"small": {"customers": 2_100, "scale": 5.5}, "large": {"customers": 105
 def measure(customers: int, scale: float) -> dict:
     with sandbox(customers=customers, days=1, activity_scale=scale, job_latency=0.2) as api:
         data_dir = Path(tempfile.mkdtemp(prefix="bench_memory_"))
-        done = run_measured([str(BIN / "genesys-elt"), "extract", "--stream", "journey_events",
-                             "--date", END_DATE.isoformat()], env=env_for(api.url, data_dir, rate_limit=1_000_000))
+        done = run_measured(
+            [str(BIN / "genesys-elt"), "extract", "--stream", "journey_events", "--date", END_DATE.isoformat()],
+            env=env_for(api.url, data_dir, rate_limit=1_000_000),
+        )
     manifest = json.loads(done["output"].strip().splitlines()[-1])
-    return {"records": manifest["records"], "pages": manifest["pages"], "peak_rss_mib": done["peak_rss_mib"],
-            "seconds": done["seconds"], "records_per_second": manifest["records"] / done["seconds"]}
+    return {
+        "records": manifest["records"],
+        "pages": manifest["pages"],
+        "peak_rss_mib": done["peak_rss_mib"],
+        "seconds": done["seconds"],
+        "records_per_second": manifest["records"] / done["seconds"],
+    }
 
 
 def run() -> dict:

@@ -81,12 +81,18 @@ def run(workdir: Path, customers: int = CUSTOMERS, days: int = DAYS) -> dict:
     from genesys_elt.warehouse.dbt import run_dbt
 
     data_dir = workdir / "data"
-    env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "duckdb",
-           "GENESYS_ELT_WAREHOUSE": str(workdir / "warehouse.duckdb")}
+    env = {
+        **os.environ,
+        "GENESYS_ELT_DATA_DIR": str(data_dir),
+        "GENESYS_ELT_DBT_TARGET": "duckdb",
+        "GENESYS_ELT_WAREHOUSE": str(workdir / "warehouse.duckdb"),
+    }
     with Stopwatch() as landing:
         landed = land_dataset(data_dir, customers, days)
-    say(f"transform: landed {landed['journey_events']:,} journey events and {landed['conversations']:,} "
-        f"conversations in {landing.seconds:.0f} s")
+    say(
+        f"transform: landed {landed['journey_events']:,} journey events and {landed['conversations']:,} "
+        f"conversations in {landing.seconds:.0f} s"
+    )
 
     with Stopwatch() as dbt_build:
         run_dbt("build", "--target-path", str(workdir / "target"), env=env)
@@ -110,8 +116,16 @@ def run(workdir: Path, customers: int = CUSTOMERS, days: int = DAYS) -> dict:
         raise AssertionError(f"the single statement's timeline differs from dbt's in {differing} rows")
     say(f"transform: single statement {single_seconds:.1f} s, {rows:,} timeline rows, identical to dbt's")
     ratio = dbt_build.seconds / single_seconds
-    return {"journey_events": landed["journey_events"], "conversations": landed["conversations"],
-            "external_contacts": landed["external_contacts"], "journey_sessions": landed["journey_sessions"],
-            "landing_seconds": landing.seconds, "dbt_build_seconds": dbt_build.seconds,
-            "single_statement_seconds": single_seconds, "timeline_rows": rows, "ratio": ratio,
-            "target_ratio": TARGET_RATIO, "met": ratio <= TARGET_RATIO}
+    return {
+        "journey_events": landed["journey_events"],
+        "conversations": landed["conversations"],
+        "external_contacts": landed["external_contacts"],
+        "journey_sessions": landed["journey_sessions"],
+        "landing_seconds": landing.seconds,
+        "dbt_build_seconds": dbt_build.seconds,
+        "single_statement_seconds": single_seconds,
+        "timeline_rows": rows,
+        "ratio": ratio,
+        "target_ratio": TARGET_RATIO,
+        "met": ratio <= TARGET_RATIO,
+    }

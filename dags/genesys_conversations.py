@@ -6,6 +6,7 @@ them, the directory that names their queues, agents, wrap-up codes and divisions
 from __future__ import annotations
 
 from airflow.sdk import DAG, task
+
 from genesys_elt.dag_support.defaults import (
     DAILY,
     DEFAULT_ARGS,
@@ -26,7 +27,6 @@ with DAG(
     tags=["genesys", "extract", "conversations"],
     doc_md=__doc__,
 ):
-
     # Rescheduled between pokes: waiting holds no worker slot.
     @task.sensor(poke_interval=SENSOR_POKE_SECONDS, timeout=SENSOR_TIMEOUT_SECONDS, mode="reschedule")
     def wait_for_data_availability(data_interval_start=None):

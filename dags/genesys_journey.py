@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import DAG
+
 from genesys_elt.dag_support.defaults import (
     DAILY,
     DEFAULT_ARGS,
@@ -26,7 +27,6 @@ with DAG(
     tags=["genesys", "extract", "journey"],
     doc_md=__doc__,
 ):
-
     journey_events = ExtractOperator(stream="journey_events")
 
     contacts_landed = ExternalTaskSensor(

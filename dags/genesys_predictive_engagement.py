@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from airflow.sdk import DAG, task
+
 from genesys_elt.dag_support.defaults import DAILY, DEFAULT_ARGS, START, raw_asset
 from genesys_elt.dag_support.operators import ExtractOperator
 from genesys_elt.streams import PREDICTIVE_ENGAGEMENT_DAG
@@ -18,7 +19,6 @@ with DAG(
     tags=["genesys", "extract", "predictive-engagement"],
     doc_md=__doc__,
 ):
-
     campaigns = ExtractOperator(stream="campaigns")
 
     # The listing decides the source for the run (the seed contract's campaigns, or a real org's
@@ -32,7 +32,9 @@ with DAG(
     # One task per campaign (dynamic task mapping); its outlets are named here, where Airflow reads
     # a mapped task's.
     campaign_journey = ExtractOperator.partial(
-        task_id="campaign_journey", stream="campaign_journey", outlets=[raw_asset("campaign_journey")],
+        task_id="campaign_journey",
+        stream="campaign_journey",
+        outlets=[raw_asset("campaign_journey")],
         max_active_tis_per_dagrun=4,
     ).expand_kwargs(list_campaigns())
     scorecards = ExtractOperator(stream="scorecards")  # lands D-2, as the registry says

@@ -16,6 +16,7 @@ from datetime import timedelta
 from airflow.sdk import DAG, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
 from genesys_elt.dag_support.defaults import START, WAREHOUSE_POOL, raw_asset
 from genesys_elt.landing.layout import dbt_vars
 from genesys_elt.settings import warehouse_from_env
@@ -32,8 +33,12 @@ with DAG(
     start_date=START,
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "data-engineering", "retries": 2, "retry_delay": timedelta(minutes=1),
-                  "retry_exponential_backoff": True},
+    default_args={
+        "owner": "data-engineering",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=1),
+        "retry_exponential_backoff": True,
+    },
     tags=["genesys", "warehouse", "dbt"],
     doc_md=__doc__,
 ):
@@ -46,9 +51,15 @@ with DAG(
             target_name=TARGET,
             profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_LS_FILE, dbt_ls_path=NODE_LIST,
-                                   test_behavior=TestBehavior.AFTER_EACH, exclude=list(SCHEDULED_BUILD_EXCLUDE)),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_LS_FILE,
+            dbt_ls_path=NODE_LIST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            exclude=list(SCHEDULED_BUILD_EXCLUDE),
+        ),
     )
     for child in dbt.children.values():  # the watchers only read the producer's progress
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":

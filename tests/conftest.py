@@ -35,8 +35,12 @@ class SandboxSession:
 
     def login(self) -> dict:
         basic = base64.b64encode(f"{self.client.client_id}:{self.client.secret}".encode()).decode()
-        response = self.http.post(f"{self.base_url}/oauth/token", data={"grant_type": "client_credentials"},
-                                  headers={"Authorization": f"Basic {basic}"}, timeout=10)
+        response = self.http.post(
+            f"{self.base_url}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+            timeout=10,
+        )
         response.raise_for_status()
         body = response.json()
         self.token = body["access_token"]
@@ -70,8 +74,12 @@ class SandboxSession:
 
 
 def start_sandbox(**overrides) -> Sandbox:
-    org = OrgConfig(seed=overrides.pop("seed", 42), customers=overrides.pop("customers", 300),
-                    days=overrides.pop("days", 7), end_date=overrides.pop("end_date", END_DATE))
+    org = OrgConfig(
+        seed=overrides.pop("seed", 42),
+        customers=overrides.pop("customers", 300),
+        days=overrides.pop("days", 7),
+        end_date=overrides.pop("end_date", END_DATE),
+    )
     settings = {"now": NOW, "job_latency_seconds": 0.6, "rate_limit_per_minute": 100000, **overrides}
     config = ServerConfig(org=org, port=0, **settings)
     return Sandbox(config).start_background()

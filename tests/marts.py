@@ -15,9 +15,13 @@ from genesys_elt.warehouse.dbt import MART_TABLES
 
 # How a slice was loaded (when, by which run, how many polls), not what it holds; and when an
 # incremental build last wrote a customer's rows.
-VOLATILE = {"load_audit": ("run_id", "extracted_at", "requests"),
-            **{table: ("built_at",) for table in ("fact_conversation", "customer_timeline", "customer_last_context",
-                                                   "dim_customer")}}
+VOLATILE = {
+    "load_audit": ("run_id", "extracted_at", "requests"),
+    **{
+        table: ("built_at",)
+        for table in ("fact_conversation", "customer_timeline", "customer_last_context", "dim_customer")
+    },
+}
 # What each build changed, not what the slices hold: the same slices built in other steps make
 # another history, as right as the first. Compared only within one warehouse (a re-run, a full refresh).
 BUILD_HISTORY = ("customer_key_history",)
@@ -25,8 +29,10 @@ BUILD_HISTORY = ("customer_key_history",)
 # other steps (an extra build mid-extraction, another executor) may name one customer differently.
 # Across warehouses a key is compared as the customer it names: its smallest identity node.
 KEY_LABELS_SQL = "select customer_key, min(node) from intermediate.int_customer_keys group by customer_key"
-COLUMNS_SQL = ("select column_name from information_schema.columns where table_schema = 'marts' "
-               "and table_name = {} order by ordinal_position")
+COLUMNS_SQL = (
+    "select column_name from information_schema.columns where table_schema = 'marts' "
+    "and table_name = {} order by ordinal_position"
+)
 
 
 def _value(value):
@@ -48,7 +54,7 @@ def _rows(fetch, table: str, columns: list[str], key_labels: dict | None) -> lis
     rows = fetch(f"select {', '.join(kept)} from marts.{table}")
     if key_labels is not None and "customer_key" in kept:
         at = kept.index("customer_key")
-        rows = [(*row[:at], key_labels.get(row[at], row[at]), *row[at + 1:]) for row in rows]
+        rows = [(*row[:at], key_labels.get(row[at], row[at]), *row[at + 1 :]) for row in rows]
     return sorted(str(tuple(_value(v) for v in row)) for row in rows)
 
 
@@ -62,9 +68,10 @@ def duckdb_mart_rows(path: Path, same_warehouse: bool = False) -> dict[str, list
     with duckdb.connect(str(path), read_only=True) as con:
         fetch = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         labels = None if same_warehouse else dict(fetch(KEY_LABELS_SQL))
-        return {table: _rows(fetch, table, [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()],
-                             labels)
-                for table in _tables(same_warehouse)}
+        return {
+            table: _rows(fetch, table, [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()], labels)
+            for table in _tables(same_warehouse)
+        }
 
 
 def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
@@ -73,13 +80,16 @@ def postgres_mart_rows(**dsn) -> dict[str, list[str]]:
     conn = psycopg2.connect(**dsn)
     try:
         with conn.cursor() as cur:
+
             def fetch(sql, params=()):
                 cur.execute(sql, params)
                 return cur.fetchall()
 
             labels = dict(fetch(KEY_LABELS_SQL))
-            return {table: _rows(fetch, table, [c for (c,) in fetch(COLUMNS_SQL.format("%s"), (table,))], labels)
-                    for table in _tables(same_warehouse=False)}
+            return {
+                table: _rows(fetch, table, [c for (c,) in fetch(COLUMNS_SQL.format("%s"), (table,))], labels)
+                for table in _tables(same_warehouse=False)
+            }
     finally:
         conn.close()
 
@@ -93,5 +103,6 @@ def assert_same_marts(now: dict[str, list[str]], before: dict[str, list[str]]) -
     assert now.keys() == before.keys()
     for table in before:
         gone, new = sorted(set(before[table]) - set(now[table])), sorted(set(now[table]) - set(before[table]))
-        assert content_hash(now[table]) == content_hash(before[table]), \
+        assert content_hash(now[table]) == content_hash(before[table]), (
             f"{table}: {len(gone)} rows only before, e.g. {gone[:2]}; {len(new)} only now, e.g. {new[:2]}"
+        )

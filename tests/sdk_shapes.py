@@ -39,8 +39,9 @@ def model_spec(model: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     if types is None or attrs is None:
         raise ValueError(f"{model}: no swagger_types/attribute_map found")
     enums: dict[str, list[str]] = {}
-    for match in re.finditer(r"def (\w+)\(self, \w+: [\w\[\], ']+\) -> None:(?:(?!\n    def ).)*?allowed_values = (\[.*?\])",
-                             source, re.S):
+    for match in re.finditer(
+        r"def (\w+)\(self, \w+: [\w\[\], ']+\) -> None:(?:(?!\n    def ).)*?allowed_values = (\[.*?\])", source, re.S
+    ):
         if match.group(1) in attrs:
             enums[attrs[match.group(1)]] = ast.literal_eval(match.group(2))
     return {attrs[k]: v for k, v in types.items()}, enums

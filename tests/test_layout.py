@@ -60,15 +60,21 @@ def test_nothing_imports_the_local_harness_but_the_cli():
             assert "local" not in _imported_subpackages(path), path
 
 
-LAYOUT_WORDS = re.compile(r"raw/genesys|raw\" ?/ ?\"genesys|_manifest\.json|rejects\.jsonl|(?<![a-z])_skips\b|page-\*|date=\*|part=\*")
+LAYOUT_WORDS = re.compile(
+    r"raw/genesys|raw\" ?/ ?\"genesys|_manifest\.json|rejects\.jsonl|(?<![a-z])_skips\b|page-\*|date=\*|part=\*"
+)
 
 
 def test_the_landing_layout_is_spelled_only_in_landing_layout():
     """Every other module and the dbt project take the layout from genesys_elt.landing.layout (dbt
     through the genesys_landing var)."""
     spelled = []
-    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "dbt_project").rglob("*.sql"), *(ROOT / "dbt_project").rglob("*.yml"),
-                 *(ROOT / "dags").glob("*.py")]:
+    for path in [
+        *PACKAGE.rglob("*.py"),
+        *(ROOT / "dbt_project").rglob("*.sql"),
+        *(ROOT / "dbt_project").rglob("*.yml"),
+        *(ROOT / "dags").glob("*.py"),
+    ]:
         if "target" in path.parts or path == PACKAGE / "landing" / "layout.py":
             continue
         code = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith(("#", "--")))

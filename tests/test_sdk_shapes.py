@@ -15,5 +15,8 @@ def test_unknown_fields_wrong_types_and_enums_are_reported():
 
 
 def test_a_valid_payload_passes():
-    assert conformance_errors({"id": "a", "cellPhone": {"e164": "+14155550199"}, "type": "Curated"}, "ExternalContact") == []
+    assert (
+        conformance_errors({"id": "a", "cellPhone": {"e164": "+14155550199"}, "type": "Curated"}, "ExternalContact")
+        == []
+    )
     assert "mediaType" in model_spec("AnalyticsSession")[1]

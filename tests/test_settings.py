@@ -15,10 +15,15 @@ def test_settings_refuse_plain_http_to_a_real_org_and_need_a_key():
     assert from_connection("http://127.0.0.1:8765", "id", "secret", {}, ENV).is_sandbox
     with pytest.raises(ConfigError, match="plain HTTP"):
         from_connection("http://api.mypurecloud.com", "id", "secret", {}, ENV)
-    assert from_connection("http://api.example.com", "id", "s", {"allow_http": "true"}, ENV).api_base == "http://api.example.com"
+    assert (
+        from_connection("http://api.example.com", "id", "s", {"allow_http": "true"}, ENV).api_base
+        == "http://api.example.com"
+    )
     with pytest.raises(ConfigError, match="GENESYS_ELT_PII_KEY"):
         from_connection("https://api.mypurecloud.ie", "id", "secret", {}, {})
-    real = from_env({"GENESYS_CLIENT_ID": "id", "GENESYS_CLIENT_SECRET": "s", "GENESYS_REGION": "mypurecloud.de", **ENV})
+    real = from_env(
+        {"GENESYS_CLIENT_ID": "id", "GENESYS_CLIENT_SECRET": "s", "GENESYS_REGION": "mypurecloud.de", **ENV}
+    )
     assert (real.api_base, real.login_base) == ("https://api.mypurecloud.de", "https://login.mypurecloud.de")
     assert real.verify_tls  # certificates are checked unless the connection says verify_tls: false
     assert not from_connection("https://api.mypurecloud.ie", "id", "s", {"verify_tls": "false"}, ENV).verify_tls
@@ -31,8 +36,13 @@ def test_settings_refuse_plain_http_to_a_real_org_and_need_a_key():
 
 def test_task_processes_of_one_pool_split_the_rate_budget():
     alone = from_connection("https://api.mypurecloud.ie", "id", "s", {"rate_limit_per_minute": 600}, ENV)
-    pooled = from_connection("https://api.mypurecloud.ie", "id", "s", {"rate_limit_per_minute": 600},
-                             {**ENV, "GENESYS_ELT_API_POOL_SLOTS": "4"})
+    pooled = from_connection(
+        "https://api.mypurecloud.ie",
+        "id",
+        "s",
+        {"rate_limit_per_minute": 600},
+        {**ENV, "GENESYS_ELT_API_POOL_SLOTS": "4"},
+    )
     assert alone.rate_share == pytest.approx(0.85)
     assert pooled.rate_share * 4 == pytest.approx(alone.rate_share)  # four at once stay under 85 %
     for bad in ("0", "four"):
@@ -43,8 +53,10 @@ def test_task_processes_of_one_pool_split_the_rate_budget():
 def test_the_timeline_lookup_reads_the_same_key_and_region_as_extraction():
     from genesys_elt.settings import privacy_from_env
 
-    conn = '{"conn_type": "http", "host": "https://api.mypurecloud.ie", "login": "id", "password": "s", ' \
-           '"extra": {"pii_key": "key-from-the-connection-0123", "default_region": "GB"}}'
+    conn = (
+        '{"conn_type": "http", "host": "https://api.mypurecloud.ie", "login": "id", "password": "s", '
+        '"extra": {"pii_key": "key-from-the-connection-0123", "default_region": "GB"}}'
+    )
     privacy = privacy_from_env({"AIRFLOW_CONN_GENESYS_CLOUD": conn})
     assert (privacy.key, privacy.default_region) == (b"key-from-the-connection-0123", "GB")
     assert privacy == from_env({"AIRFLOW_CONN_GENESYS_CLOUD": conn}).privacy
@@ -58,14 +70,21 @@ def test_warehouse_settings_name_the_target_and_the_files_dbt_reads():
     from genesys_elt.settings import warehouse_from_env
 
     duck = warehouse_from_env({"GENESYS_ELT_DATA_DIR": "/srv/genesys"})
-    assert (duck.target, str(duck.duckdb_path), duck.location) == ("duckdb", "/srv/genesys/warehouse.duckdb",
-                                                                  "/srv/genesys/warehouse.duckdb")
-    pg = warehouse_from_env({"GENESYS_ELT_DBT_TARGET": "postgres", "GENESYS_ELT_PG_DATABASE": "dw",
-                             "GENESYS_ELT_PG_PASSWORD": "pw"})
+    assert (duck.target, str(duck.duckdb_path), duck.location) == (
+        "duckdb",
+        "/srv/genesys/warehouse.duckdb",
+        "/srv/genesys/warehouse.duckdb",
+    )
+    pg = warehouse_from_env(
+        {"GENESYS_ELT_DBT_TARGET": "postgres", "GENESYS_ELT_PG_DATABASE": "dw", "GENESYS_ELT_PG_PASSWORD": "pw"}
+    )
     assert pg.location == "postgres database dw" and "pw" not in repr(pg)
     env = pg.dbt_env({})
-    assert (env["GENESYS_ELT_DBT_TARGET"], env["GENESYS_ELT_PG_DATABASE"], env["GENESYS_ELT_PG_PORT"]) == \
-        ("postgres", "dw", "5432")
+    assert (env["GENESYS_ELT_DBT_TARGET"], env["GENESYS_ELT_PG_DATABASE"], env["GENESYS_ELT_PG_PORT"]) == (
+        "postgres",
+        "dw",
+        "5432",
+    )
     with pytest.raises(ConfigError, match="duckdb or postgres"):
         warehouse_from_env({"GENESYS_ELT_DBT_TARGET": "snowflake"})
 
@@ -81,17 +100,26 @@ def test_the_dbt_profile_falls_back_to_the_same_postgres_coordinates():
     profile = (Path(__file__).resolve().parents[1] / "dbt_project" / "profiles.yml").read_text()
     fallbacks = dict(re.findall(r"env_var\('GENESYS_ELT_PG_(\w+)', '([^']*)'\)", profile))
     coordinates = warehouse_from_env({}).postgres
-    assert fallbacks == {"HOST": coordinates["host"], "PORT": coordinates["port"], "USER": coordinates["user"],
-                         "PASSWORD": coordinates["password"], "DATABASE": coordinates["dbname"]}
+    assert fallbacks == {
+        "HOST": coordinates["host"],
+        "PORT": coordinates["port"],
+        "USER": coordinates["user"],
+        "PASSWORD": coordinates["password"],
+        "DATABASE": coordinates["dbname"],
+    }
 
 
 def test_a_forced_source_must_name_a_stream_and_one_of_its_sources():
-    forced = from_connection("https://api.mypurecloud.ie", "id", "s", {"sources": {"campaign_journey": "platform"}}, ENV)
+    forced = from_connection(
+        "https://api.mypurecloud.ie", "id", "s", {"sources": {"campaign_journey": "platform"}}, ENV
+    )
     assert forced.sources == {"campaign_journey": "platform"}
-    for sources, message in [({"tweets": "seed"}, "names 'tweets', which is no stream"),
-                             ({"scorecards": "platform"}, "it can be seed"),
-                             ({"campaigns": "both"}, "it can be seed or platform"),
-                             (["campaigns"], "must map stream names")]:
+    for sources, message in [
+        ({"tweets": "seed"}, "names 'tweets', which is no stream"),
+        ({"scorecards": "platform"}, "it can be seed"),
+        ({"campaigns": "both"}, "it can be seed or platform"),
+        (["campaigns"], "must map stream names"),
+    ]:
         with pytest.raises(ConfigError, match=message):
             from_connection("https://api.mypurecloud.ie", "id", "s", {"sources": sources}, ENV)
 
@@ -99,12 +127,15 @@ def test_a_forced_source_must_name_a_stream_and_one_of_its_sources():
 def test_the_trailing_window_is_a_connection_setting_of_the_streams_that_have_one():
     default = from_connection("https://api.mypurecloud.ie", "id", "s", {}, ENV)
     assert default.trailing_days == {}
-    wider = from_connection("https://api.mypurecloud.ie", "id", "s",
-                            {"trailing_days": {"conversations": 7, "external_contacts": 7}}, ENV)
+    wider = from_connection(
+        "https://api.mypurecloud.ie", "id", "s", {"trailing_days": {"conversations": 7, "external_contacts": 7}}, ENV
+    )
     assert wider.trailing_days == {"conversations": 7, "external_contacts": 7}
-    for windows, message in [({"journey_events": 2}, "only conversations, external_contacts have"),
-                             ({"conversations": -1}, "whole number from 0 to 31"),
-                             ({"conversations": "5"}, "whole number from 0 to 31"),
-                             ([5], "must map stream names")]:
+    for windows, message in [
+        ({"journey_events": 2}, "only conversations, external_contacts have"),
+        ({"conversations": -1}, "whole number from 0 to 31"),
+        ({"conversations": "5"}, "whole number from 0 to 31"),
+        ([5], "must map stream names"),
+    ]:
         with pytest.raises(ConfigError, match=message):
             from_connection("https://api.mypurecloud.ie", "id", "s", {"trailing_days": windows}, ENV)

@@ -57,8 +57,9 @@ def test_unknown_streams_are_refused_with_the_list():
 
 
 def test_every_list_of_streams_is_the_registry():
-    extract = next(a for a in build_parser()._subparsers._group_actions[0].choices["extract"]._actions
-                   if a.dest == "stream")
+    extract = next(
+        a for a in build_parser()._subparsers._group_actions[0].choices["extract"]._actions if a.dest == "stream"
+    )
     assert tuple(extract.choices) == STREAM_NAMES
 
     sources = yaml.safe_load((ROOT / "dbt_project" / "models" / "staging" / "_genesys__sources.yml").read_text())

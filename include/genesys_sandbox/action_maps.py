@@ -18,10 +18,22 @@ from .predictive import Campaign
 from .timefmt import day_end, day_start, iso
 
 # The funnel's metrics in order, and the rest of what a day's web actions report.
-FUNNEL_METRICS = ("nWebActionsQualified", "nWebActionsOffered", "nWebActionsStarted", "nWebActionsEngaged",
-                  "nWebActionsAccepted", "nJourneyOutcomesAchieved")
-OTHER_METRICS = ("nWebActionsFrequencyCapReached", "nWebActionsIgnored", "nWebActionsAbandoned",
-                 "nWebActionsErrored", "nWebActionsRejected", "nJourneyOutcomesAttributed")
+FUNNEL_METRICS = (
+    "nWebActionsQualified",
+    "nWebActionsOffered",
+    "nWebActionsStarted",
+    "nWebActionsEngaged",
+    "nWebActionsAccepted",
+    "nJourneyOutcomesAchieved",
+)
+OTHER_METRICS = (
+    "nWebActionsFrequencyCapReached",
+    "nWebActionsIgnored",
+    "nWebActionsAbandoned",
+    "nWebActionsErrored",
+    "nWebActionsRejected",
+    "nJourneyOutcomesAttributed",
+)
 METRICS = FUNNEL_METRICS + OTHER_METRICS
 REVISED_CAMPAIGN = "Broadband Cross-sell"  # its action map is edited part-way: version 2
 
@@ -74,22 +86,35 @@ def _day_metrics(rng: random.Random, steps: list[dict]) -> dict[str, int]:
     achieved = min(accepted, steps[-1]["contactCount"])
     errored = int((started - engaged) * rng.uniform(0.0, 0.05))
     return {
-        "nWebActionsQualified": qualified, "nWebActionsOffered": offered, "nWebActionsStarted": started,
-        "nWebActionsEngaged": engaged, "nWebActionsAccepted": accepted, "nJourneyOutcomesAchieved": achieved,
-        "nWebActionsFrequencyCapReached": qualified - offered, "nWebActionsIgnored": offered - started,
-        "nWebActionsAbandoned": started - engaged - errored, "nWebActionsErrored": errored,
-        "nWebActionsRejected": engaged - accepted, "nJourneyOutcomesAttributed": int(achieved * rng.uniform(0.6, 1.0)),
+        "nWebActionsQualified": qualified,
+        "nWebActionsOffered": offered,
+        "nWebActionsStarted": started,
+        "nWebActionsEngaged": engaged,
+        "nWebActionsAccepted": accepted,
+        "nJourneyOutcomesAchieved": achieved,
+        "nWebActionsFrequencyCapReached": qualified - offered,
+        "nWebActionsIgnored": offered - started,
+        "nWebActionsAbandoned": started - engaged - errored,
+        "nWebActionsErrored": errored,
+        "nWebActionsRejected": engaged - accepted,
+        "nJourneyOutcomesAttributed": int(achieved * rng.uniform(0.6, 1.0)),
     }
 
 
 def action_map_body(action_map: ActionMap, now: datetime) -> dict:
     """An ``ActionMap`` of the official SDK, as the map stood at ``now``."""
     body = {
-        "id": action_map.id, "version": action_map.version_at(now), "isActive": action_map.is_active(now),
-        "displayName": action_map.campaign.name, "weight": action_map.weight, "ignoreFrequencyCap": False,
-        "triggerWithSegments": [], "createdDate": iso(action_map.created),
-        "modifiedDate": iso(max([action_map.campaign.modified_at(now)] +
-                                [since for since, _ in action_map.versions if since <= now])),
+        "id": action_map.id,
+        "version": action_map.version_at(now),
+        "isActive": action_map.is_active(now),
+        "displayName": action_map.campaign.name,
+        "weight": action_map.weight,
+        "ignoreFrequencyCap": False,
+        "triggerWithSegments": [],
+        "createdDate": iso(action_map.created),
+        "modifiedDate": iso(
+            max([action_map.campaign.modified_at(now)] + [since for since, _ in action_map.versions if since <= now])
+        ),
         "startDate": iso(action_map.created),
         "selfUri": f"/api/v2/journey/actionmaps/{action_map.id}",
     }
@@ -107,10 +132,16 @@ def day_metrics_visible(action_map: ActionMap, day: date, now: datetime) -> dict
 
 
 def truth(action_maps: list[ActionMap]) -> dict:
-    return {m.id: {"name": m.campaign.name, "campaignId": m.campaign.id,
-                   "versions": [{"version": v, "since": iso(since)} for since, v in m.versions],
-                   "activity": [{"since": iso(since), "isActive": status == "active"}
-                                for since, status in m.campaign.statuses],
-                   "endedAt": next((iso(since) for since, status in m.campaign.statuses if status == "archived"), None),
-                   "funnel": {d.isoformat(): metrics for d, metrics in sorted(m.funnel.items())}}
-            for m in action_maps}
+    return {
+        m.id: {
+            "name": m.campaign.name,
+            "campaignId": m.campaign.id,
+            "versions": [{"version": v, "since": iso(since)} for since, v in m.versions],
+            "activity": [
+                {"since": iso(since), "isActive": status == "active"} for since, status in m.campaign.statuses
+            ],
+            "endedAt": next((iso(since) for since, status in m.campaign.statuses if status == "archived"), None),
+            "funnel": {d.isoformat(): metrics for d, metrics in sorted(m.funnel.items())},
+        }
+        for m in action_maps
+    }

@@ -26,11 +26,27 @@ PAGES = [
     ("https://shop.example.com/checkout", "Checkout"),
     ("https://shop.example.com/account", "My account"),
 ]
-MESSAGE_CHANNELS = {"sms": "sms", "whatsapp": "whatsapp", "line": "line", "twitter": "twitter",
-                    "facebook": "facebook", "webmessaging": "webmessaging"}
+MESSAGE_CHANNELS = {
+    "sms": "sms",
+    "whatsapp": "whatsapp",
+    "line": "line",
+    "twitter": "twitter",
+    "facebook": "facebook",
+    "webmessaging": "webmessaging",
+}
 # Standalone conversation mix: (channel, weight). Chats and web messaging mostly start from web sessions.
-CHANNEL_MIX = [("voice_in", 38), ("voice_out", 10), ("email", 12), ("sms", 10), ("whatsapp", 8),
-               ("line", 2), ("twitter", 3), ("facebook", 5), ("callback", 4), ("webmessaging", 8)]
+CHANNEL_MIX = [
+    ("voice_in", 38),
+    ("voice_out", 10),
+    ("email", 12),
+    ("sms", 10),
+    ("whatsapp", 8),
+    ("line", 2),
+    ("twitter", 3),
+    ("facebook", 5),
+    ("callback", 4),
+    ("webmessaging", 8),
+]
 PHONE_CHANNELS = {"voice_in", "voice_out", "callback", "sms", "whatsapp"}
 
 
@@ -58,9 +74,17 @@ class Activity:
 
 
 class ActivityGenerator:
-    def __init__(self, rng: random.Random, people: list[Person], households: list[Household],
-                 first_day: date, last_day: date, activity_scale: float = 1.0,
-                 line_rng: random.Random | None = None, late_rng: random.Random | None = None):
+    def __init__(
+        self,
+        rng: random.Random,
+        people: list[Person],
+        households: list[Household],
+        first_day: date,
+        last_day: date,
+        activity_scale: float = 1.0,
+        line_rng: random.Random | None = None,
+        late_rng: random.Random | None = None,
+    ):
         self.rng = rng
         # Which calls come from a shared line: drawn apart, so the rest of the org stays as it was.
         self.line_rng = line_rng or random.Random(0)
@@ -88,41 +112,85 @@ class ActivityGenerator:
             if rng.random() < 0.02:
                 self._plant_three_contacts(person, created)
                 continue
-            primary = self._add_contact(person, "crm" if person.crm_id else "voice", created,
-                                        external_id=person.crm_id, phone_style=rng.randrange(5),
-                                        with_email=True, shared_lines=True)
+            primary = self._add_contact(
+                person,
+                "crm" if person.crm_id else "voice",
+                created,
+                external_id=person.crm_id,
+                phone_style=rng.randrange(5),
+                with_email=True,
+                shared_lines=True,
+            )
             if rng.random() < 0.03:
                 # A duplicate made by an SMS conversation, merged into the primary part-way through the range.
-                duplicate = self._add_contact(person, "sms", created + timedelta(days=3), external_id=None,
-                                              phone_style=rng.randrange(5), with_email=False)
+                duplicate = self._add_contact(
+                    person,
+                    "sms",
+                    created + timedelta(days=3),
+                    external_id=None,
+                    phone_style=rng.randrange(5),
+                    with_email=False,
+                )
                 span = (self.last_day - self.first_day).days + 1
                 merged_at = start + timedelta(days=rng.uniform(span * 0.3, span * 0.7))
                 duplicate.merged_into, duplicate.merged_at = primary.id, merged_at
                 self.out.edges.append((f"contact:{duplicate.id}", f"contact:{primary.id}"))
-                self.out.traps.append({"kind": "contact_merge", "person": person.pid, "source": duplicate.id,
-                                       "target": primary.id, "mergedAt": iso(merged_at)})
+                self.out.traps.append(
+                    {
+                        "kind": "contact_merge",
+                        "person": person.pid,
+                        "source": duplicate.id,
+                        "target": primary.id,
+                        "mergedAt": iso(merged_at),
+                    }
+                )
         return self.contacts
 
     def _plant_three_contacts(self, person: Person, created: datetime) -> None:
         # One person, three records (web, SMS, voice) whose phones differ only in format.
         ids = {}
         for i, channel in enumerate(["web", "sms", "voice"]):
-            contact = self._add_contact(person, channel, created + timedelta(days=5 * i),
-                                        external_id=person.crm_id if channel == "web" else None,
-                                        phone_style=[0, 1, 2][i], with_email=channel == "web",
-                                        has_e164=channel == "voice", shared_lines=channel == "web")
+            contact = self._add_contact(
+                person,
+                channel,
+                created + timedelta(days=5 * i),
+                external_id=person.crm_id if channel == "web" else None,
+                phone_style=[0, 1, 2][i],
+                with_email=channel == "web",
+                has_e164=channel == "voice",
+                shared_lines=channel == "web",
+            )
             ids[channel] = contact.id
         self._three_contact_people[person.pid] = ids
-        self.out.traps.append({"kind": "three_contacts", "person": person.pid, "contacts": ids,
-                               "phones": [self.contacts[c].phone_written for c in ids.values()]})
+        self.out.traps.append(
+            {
+                "kind": "three_contacts",
+                "person": person.pid,
+                "contacts": ids,
+                "phones": [self.contacts[c].phone_written for c in ids.values()],
+            }
+        )
 
-    def _add_contact(self, person: Person, channel: str, created: datetime, external_id: str | None,
-                     phone_style: int, with_email: bool, has_e164: bool | None = None,
-                     shared_lines: bool = False) -> Contact:
+    def _add_contact(
+        self,
+        person: Person,
+        channel: str,
+        created: datetime,
+        external_id: str | None,
+        phone_style: int,
+        with_email: bool,
+        has_e164: bool | None = None,
+        shared_lines: bool = False,
+    ) -> Contact:
         phone = person.phones[0]
         contact = Contact(
-            id=new_id(self.rng), pid=person.pid, channel=channel, created=created, external_id=external_id,
-            phone=phone, phone_written=phone.written(phone_style),
+            id=new_id(self.rng),
+            pid=person.pid,
+            channel=channel,
+            created=created,
+            external_id=external_id,
+            phone=phone,
+            phone_written=phone.written(phone_style),
             phone_has_e164=has_e164 if has_e164 is not None else self.rng.random() < 0.5,
             email_written=person.email_written(self.rng.randrange(4)) if with_email else None,
             shared_lines=shared_lines,
@@ -180,8 +248,7 @@ class ActivityGenerator:
         authenticated = person.crm_id is not None and rng.random() < 0.55
         sid = new_id(rng)
         start = self._daytime(day)
-        ip = self.households[person.household].nat_ip if device.at_home else \
-            f"198.51.100.{rng.randrange(1, 255)}"
+        ip = self.households[person.household].nat_ip if device.at_home else f"198.51.100.{rng.randrange(1, 255)}"
         contact_id = self.contact_for(person, "web", start) if authenticated else None
         correlation = new_id(rng) if authenticated else None
         t = start
@@ -193,24 +260,36 @@ class ActivityGenerator:
             elif i == n_events - 1 and not authenticated and rng.random() < 0.12:
                 event_type, name, page = "web.form", "form_submitted", PAGES[5]
             else:
-                event_type, name = rng.choice([("web.pageview", "page_viewed"), ("web.pageview", "page_viewed"),
-                                               ("web.click", "button_clicked")])
+                event_type, name = rng.choice(
+                    [("web.pageview", "page_viewed"), ("web.pageview", "page_viewed"), ("web.click", "button_clicked")]
+                )
                 page = rng.choice(PAGES)
             web_event = {
                 "eventName": name,
-                "page": {"url": page[0], "title": page[1], "domain": "shop.example.com",
-                         "pathname": page[0].split("example.com", 1)[1]},
+                "page": {
+                    "url": page[0],
+                    "title": page[1],
+                    "domain": "shop.example.com",
+                    "pathname": page[0].split("example.com", 1)[1],
+                },
                 "ipAddress": ip,
                 "authenticated": authenticated,
-                "device": {"category": device.category, "fingerprint": device.fingerprint,
-                           "isMobile": device.category == "mobile"},
+                "device": {
+                    "category": device.category,
+                    "fingerprint": device.fingerprint,
+                    "isMobile": device.category == "mobile",
+                },
             }
             if event_type == "web.form":
                 web_event["traits"] = self._unverified_input(person, sid)
             event = {
-                "id": new_id(rng), "customerId": device.cookie, "customerIdType": "cookie",
+                "id": new_id(rng),
+                "customerId": device.cookie,
+                "customerIdType": "cookie",
                 "session": {"id": sid, "type": "web", "selfUri": f"/api/v2/journey/sessions/{sid}"},
-                "eventType": event_type, "createdDate": iso(t), "webEvent": web_event,
+                "eventType": event_type,
+                "createdDate": iso(t),
+                "webEvent": web_event,
             }
             if correlation:
                 event["correlationId"] = correlation
@@ -220,23 +299,39 @@ class ActivityGenerator:
             t += timedelta(seconds=rng.randrange(10, 240))
         last_event_at = t - timedelta(seconds=1)
         session = {
-            "id": sid, "type": "web", "customerId": device.cookie, "customerIdType": "cookie",
-            "authenticated": authenticated, "createdDate": iso(start), "endedDate": iso(last_event_at),
+            "id": sid,
+            "type": "web",
+            "customerId": device.cookie,
+            "customerIdType": "cookie",
+            "authenticated": authenticated,
+            "createdDate": iso(start),
+            "endedDate": iso(last_event_at),
             "ipAddress": ip,
             "browser": {"family": rng.choice(["Chrome", "Safari", "Firefox", "Edge"]), "lang": "en-US"},
-            "device": {"category": device.category, "fingerprint": device.fingerprint,
-                       "isMobile": device.category == "mobile"},
-            "lastPage": {"url": events[-1]["webEvent"]["page"]["url"],
-                         "title": events[-1]["webEvent"]["page"]["title"]},
+            "device": {
+                "category": device.category,
+                "fingerprint": device.fingerprint,
+                "isMobile": device.category == "mobile",
+            },
+            "lastPage": {
+                "url": events[-1]["webEvent"]["page"]["url"],
+                "title": events[-1]["webEvent"]["page"]["title"],
+            },
             "pageviewCount": sum(e["eventType"] == "web.pageview" for e in events),
             "eventCount": len(events),
             "durationInSeconds": int((last_event_at - start).total_seconds()),
-            "lastEvent": {"id": events[-1]["id"], "eventName": events[-1]["webEvent"]["eventName"],
-                          "createdDate": events[-1]["createdDate"]},
+            "lastEvent": {
+                "id": events[-1]["id"],
+                "eventName": events[-1]["webEvent"]["eventName"],
+                "createdDate": events[-1]["createdDate"],
+            },
             "selfUri": f"/api/v2/journey/sessions/{sid}",
         }
         if contact_id:
-            session["externalContact"] = {"id": contact_id, "selfUri": f"/api/v2/externalcontacts/contacts/{contact_id}"}
+            session["externalContact"] = {
+                "id": contact_id,
+                "selfUri": f"/api/v2/externalcontacts/contacts/{contact_id}",
+            }
             self.out.edges.append((f"session:{sid}", f"contact:{contact_id}"))
         self.out.sessions.append(session)
         self.out.session_events[sid] = events
@@ -253,14 +348,27 @@ class ActivityGenerator:
         elif roll < 0.4:
             channel = "chat" if rng.random() < 0.6 else "webmessaging"
             chat_at = last_event_at + timedelta(seconds=rng.randrange(10, 60))
-            chat = self._conversation(person, channel, chat_at, web_session=session, device=device,
-                                      contact_id=contact_id, authenticated=authenticated)
+            chat = self._conversation(
+                person,
+                channel,
+                chat_at,
+                web_session=session,
+                device=device,
+                contact_id=contact_id,
+                authenticated=authenticated,
+            )
             self.out.edges.append((f"conversation:{chat.body['conversationId']}", f"session:{sid}"))
             if rng.random() < 0.45:
                 gap = rng.randrange(5, 56)
                 call = self._conversation(person, "voice_in", chat.end + timedelta(seconds=gap))
-                self.out.handoffs.append({"from": chat.body["conversationId"], "to": call.body["conversationId"],
-                                          "gapSeconds": gap, "fromChannel": channel})
+                self.out.handoffs.append(
+                    {
+                        "from": chat.body["conversationId"],
+                        "to": call.body["conversationId"],
+                        "gapSeconds": gap,
+                        "fromChannel": channel,
+                    }
+                )
             elif channel == "webmessaging" and rng.random() < 0.5:
                 # The customer moves to SMS within two hours: routing should know the web context.
                 self._conversation(person, "sms", chat.end + timedelta(minutes=rng.randrange(20, 110)))
@@ -271,8 +379,15 @@ class ActivityGenerator:
         victim = rng.choice(self.people) if rng.random() < 0.5 else person
         phone = victim.phones[0]
         typed = phone.written(rng.randrange(5))
-        self.out.traps.append({"kind": "unverified_phone", "session": sid, "actor": person.pid,
-                               "typedPhoneOwner": victim.pid, "typed": typed})
+        self.out.traps.append(
+            {
+                "kind": "unverified_phone",
+                "session": sid,
+                "actor": person.pid,
+                "typedPhoneOwner": victim.pid,
+                "typed": typed,
+            }
+        )
         return {"phone": {"dataType": "string", "value": typed}}
 
     # ------------------------------------------------------------------ conversations
@@ -281,10 +396,20 @@ class ActivityGenerator:
         channel = self.rng.choices(channels, weights)[0]
         self._conversation(person, channel, self._daytime(day), thread=self.late.thread_duration(channel))
 
-    def _conversation(self, person: Person, channel: str, start: datetime, *, correlation: str | None = None,
-                      web_session: dict | None = None, device: Device | None = None,
-                      contact_id: str | None = None, authenticated: bool = False,
-                      duration: timedelta | None = None, thread: timedelta | None = None) -> Conversation:
+    def _conversation(
+        self,
+        person: Person,
+        channel: str,
+        start: datetime,
+        *,
+        correlation: str | None = None,
+        web_session: dict | None = None,
+        device: Device | None = None,
+        contact_id: str | None = None,
+        authenticated: bool = False,
+        duration: timedelta | None = None,
+        thread: timedelta | None = None,
+    ) -> Conversation:
         rng = self.rng
         cid = new_id(rng)
         key = f"conversation:{cid}"
@@ -311,11 +436,15 @@ class ActivityGenerator:
         elif channel in ("line", "twitter", "facebook"):
             customer_session["addressFrom"] = f"{channel}-user-{rng.getrandbits(40):x}"
         if web_session is not None and device is not None:
-            customer_session.update({
-                "journeyCustomerId": device.cookie, "journeyCustomerIdType": "cookie",
-                "journeyCustomerSessionId": web_session["id"], "journeyCustomerSessionIdType": "web",
-                "authenticated": authenticated,
-            })
+            customer_session.update(
+                {
+                    "journeyCustomerId": device.cookie,
+                    "journeyCustomerIdType": "cookie",
+                    "journeyCustomerSessionId": web_session["id"],
+                    "journeyCustomerSessionIdType": "web",
+                    "authenticated": authenticated,
+                }
+            )
         shared_line = self._shared_line(person, channel)
         if shared_line:
             # From the office switchboard, the family landline or the team mailbox: the address is
@@ -346,8 +475,9 @@ class ActivityGenerator:
         for leg in range(transfers + 1):
             queue = rng.choice(self.queues)
             wait = timedelta(seconds=rng.randrange(5, 240))
-            participants.append(_system_participant(rng, "acd", media, t, t + wait, "interact", queue_id=queue,
-                                                    disconnect="transfer"))
+            participants.append(
+                _system_participant(rng, "acd", media, t, t + wait, "interact", queue_id=queue, disconnect="transfer")
+            )
             t += wait
             alert_end = t + timedelta(seconds=rng.randrange(3, 15))
             talk = duration / (transfers + 1)
@@ -355,29 +485,57 @@ class ActivityGenerator:
             wrap_end = talk_end + timedelta(seconds=rng.randrange(20, 180))
             segments = [
                 {"segmentStart": iso(t), "segmentEnd": iso(alert_end), "segmentType": "alert", "queueId": queue},
-                {"segmentStart": iso(alert_end), "segmentEnd": iso(talk_end), "segmentType": "interact",
-                 "queueId": queue, "disconnectType": "transfer" if leg < transfers else "peer"},
-                {"segmentStart": iso(talk_end), "segmentEnd": iso(wrap_end), "segmentType": "wrapup",
-                 "queueId": queue, "wrapUpCode": rng.choice(WRAP_UP_CODE_IDS)},
+                {
+                    "segmentStart": iso(alert_end),
+                    "segmentEnd": iso(talk_end),
+                    "segmentType": "interact",
+                    "queueId": queue,
+                    "disconnectType": "transfer" if leg < transfers else "peer",
+                },
+                {
+                    "segmentStart": iso(talk_end),
+                    "segmentEnd": iso(wrap_end),
+                    "segmentType": "wrapup",
+                    "queueId": queue,
+                    "wrapUpCode": rng.choice(WRAP_UP_CODE_IDS),
+                },
             ]
             if rng.random() < 0.2:
-                segments[-1]["wrapUpNote"] = f"Spoke with {person.first} {person.last} ({person.email}), call back on {phone.e164}"
-            agent_legs.append({
-                "participantId": new_id(rng), "purpose": "agent", "userId": rng.choice(self.agents),
-                "participantName": "Agent", "sessions": [{"sessionId": new_id(rng), "mediaType": media,
-                                                          "direction": direction, "segments": segments}],
-            })
+                segments[-1]["wrapUpNote"] = (
+                    f"Spoke with {person.first} {person.last} ({person.email}), call back on {phone.e164}"
+                )
+            agent_legs.append(
+                {
+                    "participantId": new_id(rng),
+                    "purpose": "agent",
+                    "userId": rng.choice(self.agents),
+                    "participantName": "Agent",
+                    "sessions": [
+                        {"sessionId": new_id(rng), "mediaType": media, "direction": direction, "segments": segments}
+                    ],
+                }
+            )
             t = talk_end
             last_wrap_end = wrap_end
         participants.extend(agent_legs)
 
-        customer_segments = [{"segmentStart": iso(start), "segmentEnd": iso(talk_end), "segmentType": "interact",
-                              "disconnectType": "endpoint"}]
+        customer_segments = [
+            {
+                "segmentStart": iso(start),
+                "segmentEnd": iso(talk_end),
+                "segmentType": "interact",
+                "disconnectType": "endpoint",
+            }
+        ]
         if channel == "email":
             customer_segments[0]["subject"] = f"Question about my order - {person.first} {person.last}"
         customer_session["segments"] = customer_segments
-        customer = {"participantId": new_id(rng), "purpose": "customer" if direction == "inbound" else "external",
-                    "participantName": f"{person.first} {person.last}", "sessions": [customer_session]}
+        customer = {
+            "participantId": new_id(rng),
+            "purpose": "customer" if direction == "inbound" else "external",
+            "participantName": f"{person.first} {person.last}",
+            "sessions": [customer_session],
+        }
         attributes: dict[str, str] = {}
         if correlation:
             attributes["correlationId"] = correlation
@@ -391,12 +549,16 @@ class ActivityGenerator:
         participants.insert(0, customer)
 
         body = {
-            "conversationId": cid, "conversationStart": iso(start), "conversationEnd": iso(last_wrap_end),
-            "originatingDirection": direction, "divisionIds": [rng.choice(self.divisions)],
+            "conversationId": cid,
+            "conversationStart": iso(start),
+            "conversationEnd": iso(last_wrap_end),
+            "originatingDirection": direction,
+            "divisionIds": [rng.choice(self.divisions)],
             "participants": participants,
         }
-        conv = Conversation(body=body, pid=person.pid, day=start.date(), start=start, end=last_wrap_end,
-                            late_wrapup=rng.random() < 0.06)
+        conv = Conversation(
+            body=body, pid=person.pid, day=start.date(), start=start, end=last_wrap_end, late_wrapup=rng.random() < 0.06
+        )
         conv.late_change = self.late.maybe_correct(body, last_wrap_end)
         self.out.conversations.append(conv)
         self.out.owner[key] = person.pid
@@ -412,22 +574,27 @@ class ActivityGenerator:
             return self.line_rng.choice(lines)
         return None
 
-    def _voice_event(self, person: Person, conv: Conversation, correlation: str | None,
-                     contact_id: str | None) -> None:
+    def _voice_event(self, person: Person, conv: Conversation, correlation: str | None, contact_id: str | None) -> None:
         # Telephony events reach journey analytics with clock skew: up to 4 minutes early.
         skew = self.rng.randrange(-240, 60)
         created = conv.start + timedelta(seconds=skew)
         cid = conv.body["conversationId"]
-        event = {"id": new_id(self.rng), "customerId": contact_id, "customerIdType": "externalContactId",
-                 "session": {"id": cid, "type": "conversation"}, "eventType": "voice.call",
-                 "createdDate": iso(created)}
+        event = {
+            "id": new_id(self.rng),
+            "customerId": contact_id,
+            "customerIdType": "externalContactId",
+            "session": {"id": cid, "type": "conversation"},
+            "eventType": "voice.call",
+            "createdDate": iso(created),
+        }
         if contact_id is None:
             del event["customerId"], event["customerIdType"]
         if correlation:
             event["correlationId"] = correlation
             if skew < 0:
-                self.out.traps.append({"kind": "clock_skew", "event": event["id"], "conversation": cid,
-                                       "skewSeconds": skew})
+                self.out.traps.append(
+                    {"kind": "clock_skew", "event": event["id"], "conversation": cid, "skewSeconds": skew}
+                )
         self.out.events.append(event)
         self.out.owner[f"event:{event['id']}"] = person.pid
         self.out.edges.append((f"event:{event['id']}", f"conversation:{cid}"))
@@ -438,8 +605,9 @@ class ActivityGenerator:
             start = day_start(self.last_day) + timedelta(hours=self.rng.randrange(12, 23))
             channel = self.rng.choice(["email", "webmessaging", "whatsapp"])
             conv = self._conversation(person, channel, start, duration=timedelta(hours=self.rng.randrange(30, 70)))
-            self.out.traps.append({"kind": "in_progress", "conversation": conv.body["conversationId"],
-                                   "trueEnd": iso(conv.end)})
+            self.out.traps.append(
+                {"kind": "in_progress", "conversation": conv.body["conversationId"], "trueEnd": iso(conv.end)}
+            )
 
 
 def _media(channel: str) -> tuple[str, str | None]:
@@ -462,11 +630,23 @@ def _talk_time(rng: random.Random, channel: str) -> timedelta:
     return timedelta(seconds=rng.randrange(90, 1200))
 
 
-def _system_participant(rng: random.Random, purpose: str, media: str, start: datetime, end: datetime,
-                        segment_type: str, queue_id: str | None = None, flow_id: str | None = None,
-                        disconnect: str = "transfer") -> dict:
-    segment = {"segmentStart": iso(start), "segmentEnd": iso(end), "segmentType": segment_type,
-               "disconnectType": disconnect}
+def _system_participant(
+    rng: random.Random,
+    purpose: str,
+    media: str,
+    start: datetime,
+    end: datetime,
+    segment_type: str,
+    queue_id: str | None = None,
+    flow_id: str | None = None,
+    disconnect: str = "transfer",
+) -> dict:
+    segment = {
+        "segmentStart": iso(start),
+        "segmentEnd": iso(end),
+        "segmentType": segment_type,
+        "disconnectType": disconnect,
+    }
     if queue_id:
         segment["queueId"] = queue_id
     session = {"sessionId": new_id(rng), "mediaType": media, "segments": [segment]}
@@ -479,8 +659,12 @@ def _system_participant(rng: random.Random, purpose: str, media: str, start: dat
 def contact_body(contact: Contact, person: Person, merged_from: list[str], as_merged: bool) -> dict:
     """The ExternalContact payload for a contact, before or after its merge."""
     body: dict = {
-        "id": contact.id, "firstName": person.first, "lastName": person.last, "type": "Curated",
-        "createDate": iso(contact.created), "modifyDate": iso(contact.merged_at if as_merged and contact.merged_at else contact.created),
+        "id": contact.id,
+        "firstName": person.first,
+        "lastName": person.last,
+        "type": "Curated",
+        "createDate": iso(contact.created),
+        "modifyDate": iso(contact.merged_at if as_merged and contact.merged_at else contact.created),
         "selfUri": f"/api/v2/externalcontacts/contacts/{contact.id}",
     }
     if contact.phone_written:
@@ -504,7 +688,10 @@ def contact_body(contact: Contact, person: Person, merged_from: list[str], as_me
     canonical = contact.merged_into if as_merged and contact.merged_into else contact.id
     body["canonicalContact"] = {"id": canonical, "selfUri": f"/api/v2/externalcontacts/contacts/{canonical}"}
     if as_merged and contact.merged_into:
-        body["mergedTo"] = {"id": contact.merged_into, "selfUri": f"/api/v2/externalcontacts/contacts/{contact.merged_into}"}
+        body["mergedTo"] = {
+            "id": contact.merged_into,
+            "selfUri": f"/api/v2/externalcontacts/contacts/{contact.merged_into}",
+        }
     if merged_from:
         refs = [{"id": m, "selfUri": f"/api/v2/externalcontacts/contacts/{m}"} for m in merged_from]
         body["mergedFrom"] = refs

@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
-from .action_maps import METRICS as ACTION_MAP_METRICS, action_map_body, day_metrics_visible
+from .action_maps import METRICS as ACTION_MAP_METRICS
+from .action_maps import action_map_body, day_metrics_visible
 from .directory import (
     WRAP_UP_CODE_IDS,
     WRAP_UP_CODE_NAMES,
@@ -72,6 +73,7 @@ def route(method: str, path: str, name: str, scope: str | None, origin: str = "r
     def register(fn):
         ROUTES.append(Route(method, pattern, name, scope, fn, origin))
         return fn
+
     return register
 
 
@@ -83,9 +85,17 @@ def scope_allows(granted: tuple[str, ...], required: str | None) -> bool:
 
 
 class Api:
-    def __init__(self, org: Org, clock: Callable[[], datetime], jobs: JobBoard, tokens: PageTokens,
-                 availability_lag: timedelta, bad_record_rate: float = 0.0, overlapping_pages: bool = False,
-                 api_profile: str = "full"):
+    def __init__(
+        self,
+        org: Org,
+        clock: Callable[[], datetime],
+        jobs: JobBoard,
+        tokens: PageTokens,
+        availability_lag: timedelta,
+        bad_record_rate: float = 0.0,
+        overlapping_pages: bool = False,
+        api_profile: str = "full",
+    ):
         if api_profile not in PROFILES:
             raise ValueError(f"api profile must be one of {', '.join(PROFILES)}, got {api_profile!r}")
         self.org = org
@@ -159,7 +169,7 @@ class Api:
     def result_page(self, records: list[dict], offset: int, size: int) -> list[dict]:
         """A page of async results; with overlapping pages (a quirk of some cursor APIs) each page
         after the first repeats the previous page's last record."""
-        page = records[offset: offset + size]
+        page = records[offset : offset + size]
         return [records[offset - 1], *page] if self.overlapping_pages and offset > 0 else page
 
     def _new_job_id(self) -> str:
@@ -218,11 +228,19 @@ class Api:
         """A page of a numbered listing; its links carry the listing's ``filters`` as the platform's do."""
         size = self._int(req.query, "pageSize", 25, 1, 100)
         number = self._int(req.query, "pageNumber", 1, 1, 100000)
-        chunk = items[(number - 1) * size: number * size]
+        chunk = items[(number - 1) * size : number * size]
         page_count = max(1, -(-len(items) // size))
         link = lambda n: f"{base}?{urlencode({'pageSize': size, 'pageNumber': n, **(filters or {})})}"  # noqa: E731
-        body = {"entities": chunk, "pageSize": size, "pageNumber": number, "total": len(items),
-                "pageCount": page_count, "selfUri": link(number), "firstUri": link(1), "lastUri": link(page_count)}
+        body = {
+            "entities": chunk,
+            "pageSize": size,
+            "pageNumber": number,
+            "total": len(items),
+            "pageCount": page_count,
+            "selfUri": link(number),
+            "firstUri": link(1),
+            "lastUri": link(page_count),
+        }
         if number < page_count:
             body["nextUri"] = link(number + 1)
         return body
@@ -279,14 +297,17 @@ def campaign_analytics(api: Api, req: Request):
     scope = f"campaign:{campaign.id}:{first}:{last}:{size}"
     offset = api._offset(scope, req.query.get("cursor"))
     body = {
-        "campaignId": campaign.id, "scorecardId": campaign.scorecard_id,
-        "dateFrom": req.query["dateFrom"], "dateTo": req.query["dateTo"],
+        "campaignId": campaign.id,
+        "scorecardId": campaign.scorecard_id,
+        "dateFrom": req.query["dateFrom"],
+        "dateTo": req.query["dateTo"],
         "metrics": {
-            "totalContacts": head, "totalConverted": steps[-1]["contactCount"] if steps else 0,
+            "totalContacts": head,
+            "totalConverted": steps[-1]["contactCount"] if steps else 0,
             "overallConversionRate": round(steps[-1]["contactCount"] / head, 4) if head else 0.0,
             "averageScore": steps[0]["averageScore"] if steps else None,
         },
-        "steps": steps[offset: offset + size],
+        "steps": steps[offset : offset + size],
         "nextPageUri": None,
     }
     if offset + size < len(steps):
@@ -326,11 +347,20 @@ def scorecard_analytics(api: Api, req: Request):
     days, day = [], first
     while day <= last:
         if day_start(day) < now:
-            days.append(scorecard_metrics(api.org.config.seed, scorecard, version, day, api.org.campaign_by_id,
-                                          settled_share(day, now)))
+            days.append(
+                scorecard_metrics(
+                    api.org.config.seed, scorecard, version, day, api.org.campaign_by_id, settled_share(day, now)
+                )
+            )
         day += timedelta(days=1)
-    body = {"scorecardId": scorecard.id, "scorecardName": scorecard.name, "dateFrom": req.query["dateFrom"],
-            "dateTo": req.query["dateTo"], "modelVersion": version.version, "retrainedAt": iso(version.trained_at)}
+    body = {
+        "scorecardId": scorecard.id,
+        "scorecardName": scorecard.name,
+        "dateFrom": req.query["dateFrom"],
+        "dateTo": req.query["dateTo"],
+        "modelVersion": version.version,
+        "retrainedAt": iso(version.trained_at),
+    }
     if len(days) == 1:
         body.update(performanceMetrics=days[0]["performanceMetrics"], scoreDistribution=days[0]["scoreDistribution"])
     else:
@@ -343,8 +373,11 @@ def _combine(days: list[dict]) -> dict:
     total = sum(d["scoredContacts"] for d in days)
     metrics: dict[str, float | None] = {}
     for name in ("precision", "recall", "f1Score", "auc", "actualConversionRate", "predictedConversionRate"):
-        pairs = [(d["performanceMetrics"][name], d["scoredContacts"]) for d in days
-                 if d["performanceMetrics"][name] is not None]
+        pairs = [
+            (d["performanceMetrics"][name], d["scoredContacts"])
+            for d in days
+            if d["performanceMetrics"][name] is not None
+        ]
         weight = sum(w for _, w in pairs)
         metrics[name] = round(sum(v * w for v, w in pairs) / weight, 4) if weight else None
     distribution: dict[str, int] = {}
@@ -397,8 +430,10 @@ def conversation_job_results(api: Api, req: Request):
         raise ApiError(400, "job.not.fulfilled", f"job {job.id} is {state}, not FULFILLED")
     size = api._int(req.query, "pageSize", 100, 1, 1000)
     offset = api._offset(f"job:{job.id}", req.query.get("cursor"))
-    body = {"conversations": api.result_page(job.records, offset, size),
-            "dataAvailabilityDate": iso(api.data_availability())}
+    body = {
+        "conversations": api.result_page(job.records, offset, size),
+        "dataAvailabilityDate": iso(api.data_availability()),
+    }
     if offset + size < len(job.records):
         body["cursor"] = api.tokens.make(f"job:{job.id}", offset + size)
     return 200, body
@@ -423,9 +458,12 @@ BULK_CONTACT_IDS = 100
 @route("POST", EC + "/bulk/contacts", "external_contacts_bulk", "external-contacts:readonly")
 def bulk_contacts(api: Api, req: Request):
     entities = req.body.get("entities") if isinstance(req.body, dict) else None
-    if not isinstance(entities, list) or not entities or \
-            not all(isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] for e in entities):
-        raise ApiError(400, "bad.request", "entities must be a non-empty list of {\"id\": ...}")
+    if (
+        not isinstance(entities, list)
+        or not entities
+        or not all(isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] for e in entities)
+    ):
+        raise ApiError(400, "bad.request", 'entities must be a non-empty list of {"id": ...}')
     if len(entities) > BULK_CONTACT_IDS:
         raise ApiError(400, "bad.request", f"at most {BULK_CONTACT_IDS} entities per request, got {len(entities)}")
     now = api.clock()
@@ -434,9 +472,20 @@ def bulk_contacts(api: Api, req: Request):
         body = contact_at(api.org, entity["id"], now)
         if body is None:
             failed.append(index)
-            results.append({"id": entity["id"], "success": False, "status": 404,
-                            "error": {"code": "not.found", "message": f"external contact {entity['id']} not found",
-                                      "status": 404, "retryable": False, "entity": {"id": entity["id"]}}})
+            results.append(
+                {
+                    "id": entity["id"],
+                    "success": False,
+                    "status": 404,
+                    "error": {
+                        "code": "not.found",
+                        "message": f"external contact {entity['id']} not found",
+                        "status": 404,
+                        "retryable": False,
+                        "entity": {"id": entity["id"]},
+                    },
+                }
+            )
         else:
             results.append({"id": entity["id"], "success": True, "status": 200, "entity": body})
     return 200, {"results": results, "errorCount": len(failed), "errorIndexes": failed}
@@ -454,9 +503,20 @@ def identifier_lookup(api: Api, req: Request):
         contact = api.org.contacts[contact_id]
         if contact.created > now:
             continue
-        if (kind == "ExternalId" and contact.external_id == value) or \
-           (kind == "Phone" and contact.phone and digits and digits in (contact.phone.e164[1:], contact.phone.national)) or \
-           (kind == "Email" and contact.email_written and contact.email_written.strip().lower() == value.strip().lower()):
+        if (
+            (kind == "ExternalId" and contact.external_id == value)
+            or (
+                kind == "Phone"
+                and contact.phone
+                and digits
+                and digits in (contact.phone.e164[1:], contact.phone.national)
+            )
+            or (
+                kind == "Email"
+                and contact.email_written
+                and contact.email_written.strip().lower() == value.strip().lower()
+            )
+        ):
             return 200, contact_at(api.org, canonical_id(api.org, contact_id, now), now)
     raise ApiError(404, "not.found", "no external contact has that identifier")
 
@@ -467,8 +527,10 @@ def scan_contacts(api: Api, req: Request):
     offset = api._offset("scan", req.query.get("cursor"))
     now = api.clock()
     ids = [c for c in api.org.contact_order if api.org.contacts[c].created <= now]
-    body: dict = {"entities": [contact_at(api.org, c, now) for c in ids[offset: offset + limit]],
-                  "selfUri": f"{EC}/scan/contacts?limit={limit}"}
+    body: dict = {
+        "entities": [contact_at(api.org, c, now) for c in ids[offset : offset + limit]],
+        "selfUri": f"{EC}/scan/contacts?limit={limit}",
+    }
     if offset + limit < len(ids):
         after = api.tokens.make("scan", offset + limit)
         body["cursors"] = {"after": after}
@@ -480,9 +542,14 @@ def scan_contacts(api: Api, req: Request):
 def _after_page(api: Api, req: Request, scope: str, items: list[dict], base: str, extra: dict) -> dict:
     size = api._int(req.query, "pageSize", 200, 1, 200)
     offset = api._offset(scope, req.query.get("after"))
-    body: dict = {"entities": items[offset: offset + size], "selfUri": f"{base}?{urlencode({'pageSize': size, **extra})}"}
+    body: dict = {
+        "entities": items[offset : offset + size],
+        "selfUri": f"{base}?{urlencode({'pageSize': size, **extra})}",
+    }
     if offset + size < len(items):
-        body["nextUri"] = f"{base}?{urlencode({'pageSize': size, **extra, 'after': api.tokens.make(scope, offset + size)})}"
+        body["nextUri"] = (
+            f"{base}?{urlencode({'pageSize': size, **extra, 'after': api.tokens.make(scope, offset + size)})}"
+        )
     return body
 
 
@@ -493,13 +560,24 @@ def contact_sessions(api: Api, req: Request):
     if contact_at(api.org, contact_id, now) is None:
         raise ApiError(404, "not.found", f"external contact {contact_id} not found")
     include_merged = req.query.get("includeMerged", "false").lower() == "true"
-    ids = [contact_id] + ([m for m in api.org.merged_from.get(contact_id, [])
-                           if api.org.contacts[m].merged_at <= now] if include_merged else [])
-    sessions = sorted((s for cid in ids for s in api.org.sessions_by_contact.get(cid, [])
-                       if parse_iso(s["createdDate"]) <= now), key=lambda s: (s["createdDate"], s["id"]))
+    ids = [contact_id] + (
+        [m for m in api.org.merged_from.get(contact_id, []) if api.org.contacts[m].merged_at <= now]
+        if include_merged
+        else []
+    )
+    sessions = sorted(
+        (s for cid in ids for s in api.org.sessions_by_contact.get(cid, []) if parse_iso(s["createdDate"]) <= now),
+        key=lambda s: (s["createdDate"], s["id"]),
+    )
     extra = {"includeMerged": "true"} if include_merged else {}
-    return 200, _after_page(api, req, f"sessions:{contact_id}:{include_merged}", sessions,
-                            f"{EC}/contacts/{contact_id}/journey/sessions", extra)
+    return 200, _after_page(
+        api,
+        req,
+        f"sessions:{contact_id}:{include_merged}",
+        sessions,
+        f"{EC}/contacts/{contact_id}/journey/sessions",
+        extra,
+    )
 
 
 @route("GET", "/api/v2/journey/sessions/{id}", "journey_session", "journey:readonly")
@@ -568,13 +646,17 @@ def journey_aggregates(api: Api, req: Request):
         while day < end.date():
             counts = day_metrics_visible(action_map, day, now)
             if counts:
-                by_version.setdefault(action_map.version_at(day_start(day)), []).append({
-                    "interval": f"{iso(day_start(day))}/{iso(day_start(day + timedelta(days=1)))}",
-                    "metrics": [{"metric": m, "stats": {"count": counts[m]}} for m in metrics]})
+                by_version.setdefault(action_map.version_at(day_start(day)), []).append(
+                    {
+                        "interval": f"{iso(day_start(day))}/{iso(day_start(day + timedelta(days=1)))}",
+                        "metrics": [{"metric": m, "stats": {"count": counts[m]}} for m in metrics],
+                    }
+                )
             day += timedelta(days=1)
         for version, data in sorted(by_version.items()):
-            results.append({"group": {"journeyActionMapId": action_map.id, "journeyActionMapVersion": str(version)},
-                            "data": data})
+            results.append(
+                {"group": {"journeyActionMapId": action_map.id, "journeyActionMapVersion": str(version)}, "data": data}
+            )
     return 200, {"results": results}
 
 
@@ -588,8 +670,12 @@ def _action_map_filter(query_filter: object) -> set[str] | None:
         raise ApiError(400, "bad.request", "the sandbox filters on journeyActionMapId predicates (type or, or one)")
     wanted = set()
     for predicate in predicates:
-        if not isinstance(predicate, dict) or predicate.get("dimension") != "journeyActionMapId" \
-                or predicate.get("operator", "matches") != "matches" or not predicate.get("value"):
+        if (
+            not isinstance(predicate, dict)
+            or predicate.get("dimension") != "journeyActionMapId"
+            or predicate.get("operator", "matches") != "matches"
+            or not predicate.get("value")
+        ):
             raise ApiError(400, "bad.request", "the sandbox filters on journeyActionMapId matches <id> only")
         wanted.add(predicate["value"])
     return wanted
@@ -597,8 +683,13 @@ def _action_map_filter(query_filter: object) -> set[str] | None:
 
 # -------------------------------------------------------------------- journey query (seed contract)
 JQ = "/api/v2/analytics/journeys/queries"
-JOURNEY_STATES = {"QUEUED": "running", "PENDING": "running", "FULFILLED": "completed",
-                  "FAILED": "failed", "EXPIRED": "expired"}
+JOURNEY_STATES = {
+    "QUEUED": "running",
+    "PENDING": "running",
+    "FULFILLED": "completed",
+    "FAILED": "failed",
+    "EXPIRED": "expired",
+}
 
 
 @route("POST", JQ, "journey_query_submit", "journey:readonly", "seed")
@@ -610,8 +701,11 @@ def submit_journey_query(api: Api, req: Request):
     start, end = api._interval(f"{time_range.get('from')}/{time_range.get('to')}")
     cutoff = iso(api.clock())
     lo, hi = bisect.bisect_left(api._event_times, start), bisect.bisect_left(api._event_times, end)
-    records = [{**e, "channel": "voice" if e["eventType"].startswith("voice.") else "web"}
-               for e in api.org.activity.events[lo:hi] if e["createdDate"] <= cutoff]
+    records = [
+        {**e, "channel": "voice" if e["eventType"].startswith("voice.") else "web"}
+        for e in api.org.activity.events[lo:hi]
+        if e["createdDate"] <= cutoff
+    ]
     records = api.damaged(records, "id", "createdDate")
     job = api.jobs.submit(api._new_job_id(), "journey", req.client_id, records, api.clock())
     return 202, {"id": job.id, "state": JOURNEY_STATES[api.jobs.state(job)], "selfUri": f"{JQ}/{job.id}"}
@@ -621,8 +715,13 @@ def submit_journey_query(api: Api, req: Request):
 def journey_query_status(api: Api, req: Request):
     job = _job(api, req, "journey")
     status = api.jobs.status_body(job)
-    body = {"id": job.id, "state": JOURNEY_STATES[status["state"]], "selfUri": f"{JQ}/{job.id}",
-            "submittedDate": status["submissionDate"], "expirationDate": status["expirationDate"]}
+    body = {
+        "id": job.id,
+        "state": JOURNEY_STATES[status["state"]],
+        "selfUri": f"{JQ}/{job.id}",
+        "submittedDate": status["submissionDate"],
+        "expirationDate": status["expirationDate"],
+    }
     if "errorMessage" in status:
         body["errorMessage"] = status["errorMessage"]
     return 200, body
@@ -637,8 +736,12 @@ def journey_query_results(api: Api, req: Request):
     size = api._int(req.query, "pageSize", 1000, 1, 10000)
     offset = api._offset(f"journey:{job.id}", req.query.get("cursor"))
     more = offset + size < len(job.records)
-    body = {"id": job.id, "events": api.result_page(job.records, offset, size), "hasMore": more,
-            "totalEvents": len(job.records)}
+    body = {
+        "id": job.id,
+        "events": api.result_page(job.records, offset, size),
+        "hasMore": more,
+        "totalEvents": len(job.records),
+    }
     if more:
         body["cursor"] = api.tokens.make(f"journey:{job.id}", offset + size)
     return 200, body
@@ -649,8 +752,9 @@ def journey_query_results(api: Api, req: Request):
 @route("GET", "/api/v2/routing/queues", "routing_queues", "routing:readonly")
 def list_queues(api: Api, req: Request):
     now, directory = api.clock(), api.org.directory
-    return 200, api._page_numbered(req, [queue_body(directory, q, now) for q in directory.queues],
-                                   "/api/v2/routing/queues")
+    return 200, api._page_numbered(
+        req, [queue_body(directory, q, now) for q in directory.queues], "/api/v2/routing/queues"
+    )
 
 
 @route("GET", "/api/v2/users", "users", "users:readonly")
@@ -680,6 +784,8 @@ def list_divisions(api: Api, req: Request):
 
 @route("GET", "/api/v2/tokens/me", "token_info", None)
 def token_info(api: Api, req: Request):
-    return 200, {"organization": {"id": "00000000-0000-4000-8000-000000000042", "name": "Sandbox Org"},
-                 "OAuthClient": {"id": req.client_id, "name": req.client_id},
-                 "authorizedScope": list(req.scopes)}
+    return 200, {
+        "organization": {"id": "00000000-0000-4000-8000-000000000042", "name": "Sandbox Org"},
+        "OAuthClient": {"id": req.client_id, "name": req.client_id},
+        "authorizedScope": list(req.scopes),
+    }

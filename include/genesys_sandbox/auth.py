@@ -8,9 +8,17 @@ import threading
 import time
 from dataclasses import dataclass
 
-READ_SCOPES = ("analytics:readonly", "conversations:readonly", "external-contacts:readonly",
-               "journey:readonly", "predictive-engagement:view", "predictive-engagement:analytics:view",
-               "routing:readonly", "users:readonly", "authorization:readonly")
+READ_SCOPES = (
+    "analytics:readonly",
+    "conversations:readonly",
+    "external-contacts:readonly",
+    "journey:readonly",
+    "predictive-engagement:view",
+    "predictive-engagement:analytics:view",
+    "routing:readonly",
+    "users:readonly",
+    "authorization:readonly",
+)
 
 
 @dataclass(frozen=True)

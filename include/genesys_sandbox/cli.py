@@ -61,13 +61,19 @@ def _org_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customers", type=_positive, default=2000)
     parser.add_argument("--days", type=_positive, default=30)
     parser.add_argument("--end-date", type=_day, default=None, help="last day of data (default: yesterday, UTC)")
-    parser.add_argument("--activity-scale", type=float, default=1.0,
-                        help="multiplies web visits and conversations per customer-day")
+    parser.add_argument(
+        "--activity-scale", type=float, default=1.0, help="multiplies web visits and conversations per customer-day"
+    )
 
 
 def _org_config(args) -> OrgConfig:
-    return OrgConfig(seed=args.seed, customers=args.customers, days=args.days, end_date=args.end_date,
-                     activity_scale=args.activity_scale)
+    return OrgConfig(
+        seed=args.seed,
+        customers=args.customers,
+        days=args.days,
+        end_date=args.end_date,
+        activity_scale=args.activity_scale,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,32 +84,64 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--rate-limit-per-minute", type=int, default=300)
-    serve.add_argument("--rate-window-seconds", type=float, default=60.0,
-                       help="length of the rate-limit window; the limit scales with it (tests shorten it)")
+    serve.add_argument(
+        "--rate-window-seconds",
+        type=float,
+        default=60.0,
+        help="length of the rate-limit window; the limit scales with it (tests shorten it)",
+    )
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--fault-rate", type=_share, default=0.0)
-    serve.add_argument("--fault-kinds", type=_fault_kinds, default=None,
-                       help="comma-separated subset of 429,500,502,503,drop,truncate,malformed (default: all)")
-    serve.add_argument("--fault-burst", type=_positive, default=1,
-                       help="a fault repeats for this many consecutive requests of the client (a storm)")
-    serve.add_argument("--bad-record-rate", type=_share, default=0.0,
-                       help="share of conversations and journey events served broken (bad input)")
-    serve.add_argument("--overlapping-pages", action="store_true",
-                       help="async result pages repeat the previous page's last record (duplicates across pages)")
+    serve.add_argument(
+        "--fault-kinds",
+        type=_fault_kinds,
+        default=None,
+        help="comma-separated subset of 429,500,502,503,drop,truncate,malformed (default: all)",
+    )
+    serve.add_argument(
+        "--fault-burst",
+        type=_positive,
+        default=1,
+        help="a fault repeats for this many consecutive requests of the client (a storm)",
+    )
+    serve.add_argument(
+        "--bad-record-rate",
+        type=_share,
+        default=0.0,
+        help="share of conversations and journey events served broken (bad input)",
+    )
+    serve.add_argument(
+        "--overlapping-pages",
+        action="store_true",
+        help="async result pages repeat the previous page's last record (duplicates across pages)",
+    )
     serve.add_argument("--token-ttl-seconds", type=_positive, default=86400)
-    serve.add_argument("--client", type=_client, action="append", metavar="ID:SECRET:SCOPES",
-                       help="an OAuth client (repeatable); default sandbox:sandbox-secret, read-only")
+    serve.add_argument(
+        "--client",
+        type=_client,
+        action="append",
+        metavar="ID:SECRET:SCOPES",
+        help="an OAuth client (repeatable); default sandbox:sandbox-secret, read-only",
+    )
     serve.add_argument("--now", type=parse_iso, default=None, help="freeze the org's clock at this instant")
     serve.add_argument("--job-latency-seconds", type=float, default=2.0)
     serve.add_argument("--job-ttl-seconds", type=float, default=3600.0)
     serve.add_argument("--job-failure-rate", type=_share, default=0.0)
     serve.add_argument("--availability-lag-minutes", type=int, default=90)
-    serve.add_argument("--other-consumer-per-minute", type=int, default=0,
-                       help="another integration spends this many requests a minute of each client's budget")
-    serve.add_argument("--api-profile", choices=("full", "seed", "platform"), default="full",
-                       help="full: the seed contract's paths and the Platform API's; platform: only what a real "
-                            "org serves (seed-only paths answer 404); seed: without the Platform paths for "
-                            "Predictive Engagement")
+    serve.add_argument(
+        "--other-consumer-per-minute",
+        type=int,
+        default=0,
+        help="another integration spends this many requests a minute of each client's budget",
+    )
+    serve.add_argument(
+        "--api-profile",
+        choices=("full", "seed", "platform"),
+        default="full",
+        help="full: the seed contract's paths and the Platform API's; platform: only what a real "
+        "org serves (seed-only paths answer 404); seed: without the Platform paths for "
+        "Predictive Engagement",
+    )
     serve.add_argument("--verbose", action="store_true")
     truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
     _org_args(truth)
@@ -124,17 +162,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from .server import Sandbox, ServerConfig
 
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     config = ServerConfig(
-        org=_org_config(args), host=args.host, port=args.port, rate_limit_per_minute=args.rate_limit_per_minute,
+        org=_org_config(args),
+        host=args.host,
+        port=args.port,
+        rate_limit_per_minute=args.rate_limit_per_minute,
         rate_window_seconds=args.rate_window_seconds,
-        latency_ms=args.latency_ms, fault_rate=args.fault_rate, fault_burst=args.fault_burst,
-        bad_record_rate=args.bad_record_rate, overlapping_pages=args.overlapping_pages,
-        **({"fault_kinds": args.fault_kinds} if args.fault_kinds else {}), token_ttl_seconds=args.token_ttl_seconds,
-        clients=args.client or [DEFAULT_CLIENT], now=args.now, job_latency_seconds=args.job_latency_seconds,
-        job_ttl_seconds=args.job_ttl_seconds, job_failure_rate=args.job_failure_rate,
-        availability_lag_minutes=args.availability_lag_minutes, api_profile=args.api_profile,
+        latency_ms=args.latency_ms,
+        fault_rate=args.fault_rate,
+        fault_burst=args.fault_burst,
+        bad_record_rate=args.bad_record_rate,
+        overlapping_pages=args.overlapping_pages,
+        **({"fault_kinds": args.fault_kinds} if args.fault_kinds else {}),
+        token_ttl_seconds=args.token_ttl_seconds,
+        clients=args.client or [DEFAULT_CLIENT],
+        now=args.now,
+        job_latency_seconds=args.job_latency_seconds,
+        job_ttl_seconds=args.job_ttl_seconds,
+        job_failure_rate=args.job_failure_rate,
+        availability_lag_minutes=args.availability_lag_minutes,
+        api_profile=args.api_profile,
         other_consumer_per_minute=args.other_consumer_per_minute,
     )
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from .identities import FIRST_NAMES, LAST_NAMES
 from .timefmt import iso
@@ -18,8 +18,18 @@ QUEUE_NAMES = ["Billing", "Sales", "Technical Support", "Retention", "Orders", "
 RENAMED_QUEUE = ("Technical Support", "Product Support")
 DIVISION_NAMES = ["Home", "Retail"]
 # The wrap-up codes agents pick; analytics names a code by its id, the directory gives its name.
-WRAP_UP_CODE_NAMES = ["Issue resolved", "Billing question", "Sale closed", "Callback scheduled", "Escalated",
-                      "Password reset", "No answer", "Order status", "Cancellation", "General enquiry"]
+WRAP_UP_CODE_NAMES = [
+    "Issue resolved",
+    "Billing question",
+    "Sale closed",
+    "Callback scheduled",
+    "Escalated",
+    "Password reset",
+    "No answer",
+    "Order status",
+    "Cancellation",
+    "General enquiry",
+]
 CREATED = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
@@ -64,15 +74,18 @@ class Directory:
     def truth(self) -> dict:
         return {
             "queues": {q.id: [{"since": s.isoformat(), "name": n} for s, n in q.names] for q in self.queues},
-            "agents": {a.id: {"name": a.name, "deletedAt": a.deleted_at.isoformat() if a.deleted_at else None}
-                       for a in self.agents},
+            "agents": {
+                a.id: {"name": a.name, "deletedAt": a.deleted_at.isoformat() if a.deleted_at else None}
+                for a in self.agents
+            },
             "wrapUpCodes": dict(zip(WRAP_UP_CODE_IDS, WRAP_UP_CODE_NAMES)),
             "divisions": dict(self.divisions),
         }
 
 
-def make_directory(seed: int, queue_ids: list[str], agent_ids: list[str], division_ids: list[str],
-                   first_day: date, last_day: date) -> Directory:
+def make_directory(
+    seed: int, queue_ids: list[str], agent_ids: list[str], division_ids: list[str], first_day: date, last_day: date
+) -> Directory:
     """Drawn from a random stream of its own, so the rest of the org stays as it was."""
     rng = random.Random(f"{seed}-directory")
     middle = first_day + (last_day - first_day) // 2
@@ -86,42 +99,79 @@ def make_directory(seed: int, queue_ids: list[str], agent_ids: list[str], divisi
     agents = []
     for n, agent_id in enumerate(agent_ids):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        agents.append(Agent(agent_id, f"{first} {last}", f"{first}.{last}.{n}@contact-centre.example".lower(),
-                            f"+1317555{1000 + n:04d}", division_ids[n % len(division_ids)]))
+        agents.append(
+            Agent(
+                agent_id,
+                f"{first} {last}",
+                f"{first}.{last}.{n}@contact-centre.example".lower(),
+                f"+1317555{1000 + n:04d}",
+                division_ids[n % len(division_ids)],
+            )
+        )
     agents[rng.randrange(len(agents))].deleted_at = agent_left_at
     return Directory(queues, agents, divisions, renamed_at, agent_left_at)
 
 
 # ------------------------------------------------------------------ the API's shapes (SDK models)
 def _division_ref(directory: Directory, division_id: str) -> dict:
-    return {"id": division_id, "name": dict(directory.divisions)[division_id],
-            "selfUri": f"/api/v2/authorization/divisions/{division_id}"}
+    return {
+        "id": division_id,
+        "name": dict(directory.divisions)[division_id],
+        "selfUri": f"/api/v2/authorization/divisions/{division_id}",
+    }
 
 
 def queue_body(directory: Directory, queue: Queue, now: datetime) -> dict:
     modified = max(since for since, _ in queue.names if since <= now)
-    return {"id": queue.id, "name": queue.name_at(now), "division": _division_ref(directory, queue.division_id),
-            "dateCreated": iso(CREATED), "dateModified": iso(modified), "memberCount": 8, "joinedMemberCount": 6,
-            "scoringMethod": "TimestampAndPriority", "selfUri": f"/api/v2/routing/queues/{queue.id}"}
+    return {
+        "id": queue.id,
+        "name": queue.name_at(now),
+        "division": _division_ref(directory, queue.division_id),
+        "dateCreated": iso(CREATED),
+        "dateModified": iso(modified),
+        "memberCount": 8,
+        "joinedMemberCount": 6,
+        "scoringMethod": "TimestampAndPriority",
+        "selfUri": f"/api/v2/routing/queues/{queue.id}",
+    }
 
 
 def user_body(directory: Directory, agent: Agent, now: datetime) -> dict:
-    return {"id": agent.id, "name": agent.name, "division": _division_ref(directory, agent.division_id),
-            "email": agent.email, "username": agent.email, "state": agent.state_at(now), "title": "Agent",
-            "department": "Customer Care", "version": 2 if agent.state_at(now) == "deleted" else 1,
-            "primaryContactInfo": [{"address": agent.email, "mediaType": "EMAIL", "type": "PRIMARY"},
-                                   {"address": agent.phone, "display": agent.phone, "mediaType": "PHONE",
-                                    "type": "PRIMARY"}],
-            "addresses": [{"address": agent.phone, "display": agent.phone, "mediaType": "PHONE", "type": "WORK"}],
-            "selfUri": f"/api/v2/users/{agent.id}"}
+    return {
+        "id": agent.id,
+        "name": agent.name,
+        "division": _division_ref(directory, agent.division_id),
+        "email": agent.email,
+        "username": agent.email,
+        "state": agent.state_at(now),
+        "title": "Agent",
+        "department": "Customer Care",
+        "version": 2 if agent.state_at(now) == "deleted" else 1,
+        "primaryContactInfo": [
+            {"address": agent.email, "mediaType": "EMAIL", "type": "PRIMARY"},
+            {"address": agent.phone, "display": agent.phone, "mediaType": "PHONE", "type": "PRIMARY"},
+        ],
+        "addresses": [{"address": agent.phone, "display": agent.phone, "mediaType": "PHONE", "type": "WORK"}],
+        "selfUri": f"/api/v2/users/{agent.id}",
+    }
 
 
 def wrap_up_code_body(code_id: str, name: str) -> dict:
-    return {"id": code_id, "name": name, "dateCreated": iso(CREATED), "dateModified": iso(CREATED),
-            "createdBy": "admin", "selfUri": f"/api/v2/routing/wrapupcodes/{code_id}"}
+    return {
+        "id": code_id,
+        "name": name,
+        "dateCreated": iso(CREATED),
+        "dateModified": iso(CREATED),
+        "createdBy": "admin",
+        "selfUri": f"/api/v2/routing/wrapupcodes/{code_id}",
+    }
 
 
 def division_body(directory: Directory, division_id: str, name: str) -> dict:
-    return {"id": division_id, "name": name, "description": f"{name} division",
-            "homeDivision": division_id == directory.divisions[0][0],
-            "selfUri": f"/api/v2/authorization/divisions/{division_id}"}
+    return {
+        "id": division_id,
+        "name": name,
+        "description": f"{name} division",
+        "homeDivision": division_id == directory.divisions[0][0],
+        "selfUri": f"/api/v2/authorization/divisions/{division_id}",
+    }

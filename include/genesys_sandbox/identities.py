@@ -11,10 +11,50 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-FIRST_NAMES = ["Elena", "Marcus", "Aisha", "Tom", "Priya", "Lukas", "Sofia", "Jamal", "Mei", "Oliver",
-               "Nadia", "Diego", "Hannah", "Kenji", "Fatima", "Noah", "Grace", "Ravi", "Chloe", "Ivan"]
-LAST_NAMES = ["Vargas", "Okafor", "Schmidt", "Nguyen", "Patel", "Rossi", "Kowalski", "Haddad", "Murphy",
-              "Larsen", "Tanaka", "Silva", "Dubois", "Cohen", "Byrne", "Costa", "Novak", "Ali", "Berg", "Reyes"]
+FIRST_NAMES = [
+    "Elena",
+    "Marcus",
+    "Aisha",
+    "Tom",
+    "Priya",
+    "Lukas",
+    "Sofia",
+    "Jamal",
+    "Mei",
+    "Oliver",
+    "Nadia",
+    "Diego",
+    "Hannah",
+    "Kenji",
+    "Fatima",
+    "Noah",
+    "Grace",
+    "Ravi",
+    "Chloe",
+    "Ivan",
+]
+LAST_NAMES = [
+    "Vargas",
+    "Okafor",
+    "Schmidt",
+    "Nguyen",
+    "Patel",
+    "Rossi",
+    "Kowalski",
+    "Haddad",
+    "Murphy",
+    "Larsen",
+    "Tanaka",
+    "Silva",
+    "Dubois",
+    "Cohen",
+    "Byrne",
+    "Costa",
+    "Novak",
+    "Ali",
+    "Berg",
+    "Reyes",
+]
 US_AREA_CODES = ["415", "212", "312", "617", "206", "303", "512", "404", "702", "919"]
 CRM_SOURCE = {"id": "6f1c2b9e-0a4d-4c1e-9d0b-2f7f3c1a5e01", "name": "Salesforce CRM"}
 
@@ -33,7 +73,13 @@ class Phone:
         """The same number as people and systems type it."""
         if self.country == "US":
             n = self.national
-            forms = [n, f"+1 {n[:3]}-{n[3:6]}-{n[6:]}", self.e164, f"({n[:3]}) {n[3:6]}-{n[6:]}", f"1-{n[:3]}-{n[3:6]}-{n[6:]}"]
+            forms = [
+                n,
+                f"+1 {n[:3]}-{n[3:6]}-{n[6:]}",
+                self.e164,
+                f"({n[:3]}) {n[3:6]}-{n[6:]}",
+                f"1-{n[:3]}-{n[3:6]}-{n[6:]}",
+            ]
         else:
             n = self.national
             forms = [f"0{n[:4]} {n[4:]}", f"+44 {n[:4]} {n[4:]}", self.e164, f"+44 (0){n[:4]} {n[4:]}", f"0{n}"]
@@ -133,12 +179,18 @@ def make_people(rng: random.Random, count: int) -> tuple[list[Person], list[Hous
                 Device(new_id(rng), category, new_id(rng)[:16], category == "desktop")
                 for category in rng.sample(["mobile", "desktop", "tablet"], rng.choice([1, 2, 2, 3]))
             ]
-            people.append(Person(
-                pid=pid, first=first, last=last,
-                crm_id=f"CRM-{index:06d}" if rng.random() < 0.92 else None,
-                phones=phones, email=f"{first}.{last}{index}@example.com".lower(),
-                household=hid, devices=devices,
-            ))
+            people.append(
+                Person(
+                    pid=pid,
+                    first=first,
+                    last=last,
+                    crm_id=f"CRM-{index:06d}" if rng.random() < 0.92 else None,
+                    phones=phones,
+                    email=f"{first}.{last}{index}@example.com".lower(),
+                    household=hid,
+                    devices=devices,
+                )
+            )
             members.append(pid)
         households.append(Household(hid, nat_ip, members))
 

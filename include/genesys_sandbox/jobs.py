@@ -76,8 +76,11 @@ class JobBoard:
 
     def status_body(self, job: Job) -> dict:
         state = self.state(job)
-        body = {"state": state, "submissionDate": iso(job.submitted_wall),
-                "expirationDate": iso(job.submitted_wall + timedelta(seconds=self.ttl))}
+        body = {
+            "state": state,
+            "submissionDate": iso(job.submitted_wall),
+            "expirationDate": iso(job.submitted_wall + timedelta(seconds=self.ttl)),
+        }
         if state in ("FULFILLED", "FAILED"):
             body["completionDate"] = iso(job.submitted_wall + timedelta(seconds=self.latency))
         if state == "FAILED":

@@ -69,8 +69,12 @@ class LateChanges:
         hold_end = start + (stop - start) * 2 / 3
         first = {**talk, "segmentEnd": iso(hold_start)}
         first.pop("disconnectType", None)
-        hold = {"segmentStart": iso(hold_start), "segmentEnd": iso(hold_end), "segmentType": "hold",
-                "queueId": talk.get("queueId")}
+        hold = {
+            "segmentStart": iso(hold_start),
+            "segmentEnd": iso(hold_end),
+            "segmentType": "hold",
+            "queueId": talk.get("queueId"),
+        }
         rest = {**talk, "segmentStart": iso(hold_end)}
-        segments[index: index + 1] = [first, {k: v for k, v in hold.items() if v is not None}, rest]
+        segments[index : index + 1] = [first, {k: v for k, v in hold.items() if v is not None}, rest]
         return LateChange("hold_segment", at, before)

@@ -117,8 +117,7 @@ class Stats:
         self.faults_by_endpoint: Counter[str] = Counter()
         self.statuses: Counter[str] = Counter()
 
-    def record(self, client: str, endpoint: str, status: int, fault: str | None = None,
-               limited: bool = False) -> None:
+    def record(self, client: str, endpoint: str, status: int, fault: str | None = None, limited: bool = False) -> None:
         with self._lock:
             self.requests["total"] += 1
             self.by_client[client] += 1
@@ -134,9 +133,17 @@ class Stats:
     def snapshot(self) -> dict:
         with self._lock:
             return {
-                "requests": {"total": self.requests["total"], "byClient": dict(self.by_client),
-                             "byEndpoint": dict(self.by_endpoint), "byStatus": dict(self.statuses)},
+                "requests": {
+                    "total": self.requests["total"],
+                    "byClient": dict(self.by_client),
+                    "byEndpoint": dict(self.by_endpoint),
+                    "byStatus": dict(self.statuses),
+                },
                 "rateLimited": {"total": sum(self.rate_limited.values()), "byClient": dict(self.rate_limited)},
-                "faults": {"total": sum(self.faults.values()), "byKind": dict(self.faults),
-                           "byClient": dict(self.faults_by_client), "byEndpoint": dict(self.faults_by_endpoint)},
+                "faults": {
+                    "total": sum(self.faults.values()),
+                    "byKind": dict(self.faults),
+                    "byClient": dict(self.faults_by_client),
+                    "byEndpoint": dict(self.faults_by_endpoint),
+                },
             }

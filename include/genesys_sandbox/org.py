@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from .action_maps import ActionMap, make_action_maps, truth as action_map_truth
+from .action_maps import ActionMap, make_action_maps
+from .action_maps import truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
 from .directory import Directory, make_directory
 from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
@@ -73,16 +74,25 @@ def generate(config: OrgConfig) -> Org:
     people, households = make_people(rng, config.customers)
     shared_lines = plant_shared_lines(random.Random(f"{config.seed}-shared-lines"), people, households)
     campaigns, scorecards = make_predictive(rng, config.first_day, config.last_day)
-    activity_gen = ActivityGenerator(rng, people, households, config.first_day, config.last_day,
-                                     config.activity_scale, line_rng=random.Random(f"{config.seed}-line-calls"),
-                                     late_rng=random.Random(f"{config.seed}-late-changes"))
+    activity_gen = ActivityGenerator(
+        rng,
+        people,
+        households,
+        config.first_day,
+        config.last_day,
+        config.activity_scale,
+        line_rng=random.Random(f"{config.seed}-line-calls"),
+        late_rng=random.Random(f"{config.seed}-late-changes"),
+    )
     contacts = activity_gen.make_contacts()
     activity = activity_gen.run()
     action_maps = make_action_maps(config.seed, campaigns, config.first_day, config.last_day)
-    directory = make_directory(config.seed, activity_gen.queues, activity_gen.agents, activity_gen.divisions,
-                               config.first_day, config.last_day)
-    return Org(config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines,
-               directory)
+    directory = make_directory(
+        config.seed, activity_gen.queues, activity_gen.agents, activity_gen.divisions, config.first_day, config.last_day
+    )
+    return Org(
+        config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines, directory
+    )
 
 
 def ground_truth(org: Org) -> dict:
@@ -138,15 +148,29 @@ def ground_truth(org: Org) -> dict:
         if conv.late_wrapup:
             traps.append({"kind": "late_wrapup", "conversation": cid})
         if conv.late_change:
-            traps.append({"kind": "late_change", "conversation": cid, "change": conv.late_change.kind,
-                          "at": iso(conv.late_change.at)})
+            traps.append(
+                {
+                    "kind": "late_change",
+                    "conversation": cid,
+                    "change": conv.late_change.kind,
+                    "at": iso(conv.late_change.at),
+                }
+            )
         if conv.end.date() > conv.day:
-            traps.append({"kind": "crosses_midnight", "conversation": cid, "start": iso(conv.start),
-                          "end": iso(conv.end), "days": (conv.end.date() - conv.day).days + 1})
+            traps.append(
+                {
+                    "kind": "crosses_midnight",
+                    "conversation": cid,
+                    "start": iso(conv.start),
+                    "end": iso(conv.end),
+                    "days": (conv.end.date() - conv.day).days + 1,
+                }
+            )
 
     days = days_between(org.config.first_day, org.config.last_day)
-    counts: dict[str, dict[str, int]] = {name: {d.isoformat(): 0 for d in days}
-                                          for name in ("conversations", "journey_events", "journey_sessions")}
+    counts: dict[str, dict[str, int]] = {
+        name: {d.isoformat(): 0 for d in days} for name in ("conversations", "journey_events", "journey_sessions")
+    }
     # A details job returns a conversation on every day of its lifetime: "conversations_active".
     counts["conversations_active"] = {d.isoformat(): 0 for d in days}
     for conv in org.conversations:
@@ -159,8 +183,13 @@ def ground_truth(org: Org) -> dict:
         _bump(counts["journey_sessions"], session["createdDate"][:10])
 
     return {
-        "config": {"seed": org.config.seed, "customers": org.config.customers, "days": org.config.days,
-                   "firstDay": org.config.first_day.isoformat(), "lastDay": org.config.last_day.isoformat()},
+        "config": {
+            "seed": org.config.seed,
+            "customers": org.config.customers,
+            "days": org.config.days,
+            "firstDay": org.config.first_day.isoformat(),
+            "lastDay": org.config.last_day.isoformat(),
+        },
         "owner": owner,
         "resolvable": resolvable,
         "edges": [list(edge) for edge in org.activity.edges],  # the verified links themselves
@@ -169,19 +198,28 @@ def ground_truth(org: Org) -> dict:
         "externalContacts": len(org.contacts),
         "handoffs": org.activity.handoffs,
         "campaigns": {
-            c.id: {"name": c.name, "scorecardId": c.scorecard_id,
-                   "statuses": [{"since": iso(s), "status": st} for s, st in c.statuses],
-                   "funnel": {d.isoformat(): steps for d, steps in sorted(c.funnel.items())}}
+            c.id: {
+                "name": c.name,
+                "scorecardId": c.scorecard_id,
+                "statuses": [{"since": iso(s), "status": st} for s, st in c.statuses],
+                "funnel": {d.isoformat(): steps for d, steps in sorted(c.funnel.items())},
+            }
             for c in org.campaigns
         },
         "actionMaps": action_map_truth(org.action_maps),
         "directory": org.directory.truth(),
         "scorecards": {
-            s.id: {"name": s.name, "campaignIds": s.campaign_ids,
-                   "versions": [{"modelVersion": v.version, "retrainedAt": iso(v.trained_at)} for v in s.versions],
-                   "metrics": {v.version: {d.isoformat(): scorecard_metrics(org.config.seed, s, v, d, org.campaign_by_id)
-                                           for d in days}
-                               for v in s.versions}}
+            s.id: {
+                "name": s.name,
+                "campaignIds": s.campaign_ids,
+                "versions": [{"modelVersion": v.version, "retrainedAt": iso(v.trained_at)} for v in s.versions],
+                "metrics": {
+                    v.version: {
+                        d.isoformat(): scorecard_metrics(org.config.seed, s, v, d, org.campaign_by_id) for d in days
+                    }
+                    for v in s.versions
+                },
+            }
             for s in org.scorecards
         },
     }

@@ -73,8 +73,9 @@ def make_predictive(rng: random.Random, first_day: date, last_day: date) -> tupl
         return start + timedelta(days=int(span * fraction), hours=hour)
 
     scorecards = []
-    for i, (name, retrains) in enumerate([("Lead Propensity", [0.4]), ("Churn Save", [0.3, 0.75]),
-                                          ("Upsell Intent", [])]):
+    for i, (name, retrains) in enumerate(
+        [("Lead Propensity", [0.4]), ("Churn Save", [0.3, 0.75]), ("Upsell Intent", [])]
+    ):
         created = start - timedelta(days=120 + 10 * i)
         versions = [ModelVersion("v1", created, rng.uniform(0.62, 0.72))]
         for n, fraction in enumerate(retrains, start=2):
@@ -91,12 +92,20 @@ def make_predictive(rng: random.Random, first_day: date, last_day: date) -> tupl
     ]
     campaigns = []
     for name, sc_index, history in plans:
-        created = start - timedelta(days=rng.randrange(20, 90)) if history[0][1] is None else at_fraction(history[0][1], 9)
-        statuses = [(created if fraction is None else at_fraction(fraction, 13), status) for status, fraction in history]
-        steps = [STEP_LIBRARY[0]] + sorted(rng.sample(STEP_LIBRARY[1:-1], rng.randrange(2, 5)),
-                                           key=STEP_LIBRARY.index) + [STEP_LIBRARY[-1]]
-        campaign = Campaign(new_id(rng), name, scorecards[sc_index].id, created, steps,
-                            rng.randrange(300, 3000), statuses)
+        created = (
+            start - timedelta(days=rng.randrange(20, 90)) if history[0][1] is None else at_fraction(history[0][1], 9)
+        )
+        statuses = [
+            (created if fraction is None else at_fraction(fraction, 13), status) for status, fraction in history
+        ]
+        steps = (
+            [STEP_LIBRARY[0]]
+            + sorted(rng.sample(STEP_LIBRARY[1:-1], rng.randrange(2, 5)), key=STEP_LIBRARY.index)
+            + [STEP_LIBRARY[-1]]
+        )
+        campaign = Campaign(
+            new_id(rng), name, scorecards[sc_index].id, created, steps, rng.randrange(300, 3000), statuses
+        )
         scorecards[sc_index].campaign_ids.append(campaign.id)
         campaigns.append(campaign)
 
@@ -132,17 +141,27 @@ def _day_funnel(rng: random.Random, campaign: Campaign, day: date) -> list[dict]
         if index:
             count = int(count * rng.uniform(0.45, 0.9))
             score = min(0.99, score + rng.uniform(0.03, 0.08))
-        rows.append({
-            "stepId": step_id, "stepName": step_name, "contactCount": count,
-            "conversionRate": round(count / first, 4) if first else 0.0,
-            "averageScore": round(score, 2) if count else None,
-            "exitReason": exit_reason,
-        })
+        rows.append(
+            {
+                "stepId": step_id,
+                "stepName": step_name,
+                "contactCount": count,
+                "conversionRate": round(count / first, 4) if first else 0.0,
+                "averageScore": round(score, 2) if count else None,
+                "exitReason": exit_reason,
+            }
+        )
     return rows
 
 
-def scorecard_metrics(seed: int, scorecard: Scorecard, version: ModelVersion, day: date,
-                      campaigns: dict[str, Campaign], settled: float = 1.0) -> dict:
+def scorecard_metrics(
+    seed: int,
+    scorecard: Scorecard,
+    version: ModelVersion,
+    day: date,
+    campaigns: dict[str, Campaign],
+    settled: float = 1.0,
+) -> dict:
     """Performance of one model version on one day. ``settled`` in [0, 1] is the share of the 48 h
     outcome backfill that has arrived; late outcomes lower the observed conversions."""
     total = converted = 0
@@ -170,7 +189,9 @@ def scorecard_metrics(seed: int, scorecard: Scorecard, version: ModelVersion, da
         remaining -= n
     return {
         "performanceMetrics": {
-            "precision": _r(precision), "recall": _r(recall), "f1Score": _r(f1),
+            "precision": _r(precision),
+            "recall": _r(recall),
+            "f1Score": _r(f1),
             "auc": round(0.75 + 0.2 * quality + vrng.uniform(-0.02, 0.02), 4) if total else None,
             "actualConversionRate": _r(observed_conv / total if total else None),
             "predictedConversionRate": _r(predicted / total if total else None),
@@ -190,8 +211,11 @@ def _r(value: float | None) -> float | None:
 
 def campaign_body(campaign: Campaign, now: datetime) -> dict:
     return {
-        "id": campaign.id, "name": campaign.name, "status": campaign.status_at(now),
-        "scorecardId": campaign.scorecard_id, "createdDate": iso(campaign.created),
+        "id": campaign.id,
+        "name": campaign.name,
+        "status": campaign.status_at(now),
+        "scorecardId": campaign.scorecard_id,
+        "createdDate": iso(campaign.created),
         "modifiedDate": iso(campaign.modified_at(now)),
         "selfUri": f"/api/v2/predictive-engagement/campaigns/{campaign.id}",
     }
@@ -200,8 +224,11 @@ def campaign_body(campaign: Campaign, now: datetime) -> dict:
 def scorecard_body(scorecard: Scorecard, now: datetime) -> dict:
     version = scorecard.version_at(now)
     return {
-        "id": scorecard.id, "name": scorecard.name, "modelVersion": version.version,
-        "retrainedAt": iso(version.trained_at), "createdDate": iso(scorecard.created),
+        "id": scorecard.id,
+        "name": scorecard.name,
+        "modelVersion": version.version,
+        "retrainedAt": iso(version.trained_at),
+        "createdDate": iso(scorecard.created),
         "campaignIds": list(scorecard.campaign_ids),
         "selfUri": f"/api/v2/predictive-engagement/scorecards/{scorecard.id}",
     }

@@ -72,14 +72,16 @@ class Sandbox:
         self.config = config
         self.clock = Clock(config.now)
         self.tokens = TokenStore(config.clients, config.token_ttl_seconds)
-        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_window_seconds,
-                                   config.other_consumer_per_minute)
+        self.limiter = RateLimiter(
+            config.rate_limit_per_minute, config.rate_window_seconds, config.other_consumer_per_minute
+        )
         self.faults = FaultInjector(config.org.seed, config.fault_rate, config.fault_kinds, config.fault_burst)
         self.token_outage = 0  # the next N token requests fail with 503 (set through /sandbox/control)
         self._outage_lock = threading.Lock()
         self.stats = Stats()
-        self.jobs = JobBoard(config.org.seed, config.job_latency_seconds, config.job_ttl_seconds,
-                             config.job_failure_rate)
+        self.jobs = JobBoard(
+            config.org.seed, config.job_latency_seconds, config.job_ttl_seconds, config.job_failure_rate
+        )
         self.api: Api | None = None
         self._truth: bytes | None = None
         self._truth_lock = threading.Lock()
@@ -93,11 +95,22 @@ class Sandbox:
     def load(self) -> None:
         started = time.monotonic()
         org = generate(self.config.org)
-        self.api = Api(org, self.clock, self.jobs, PageTokens(f"pages:{self.config.org.seed}"),
-                       timedelta(minutes=self.config.availability_lag_minutes), self.config.bad_record_rate,
-                       self.config.overlapping_pages, self.config.api_profile)
-        log.info("org generated in %.1fs: %d conversations, %d journey events", time.monotonic() - started,
-                 len(org.conversations), len(org.activity.events))
+        self.api = Api(
+            org,
+            self.clock,
+            self.jobs,
+            PageTokens(f"pages:{self.config.org.seed}"),
+            timedelta(minutes=self.config.availability_lag_minutes),
+            self.config.bad_record_rate,
+            self.config.overlapping_pages,
+            self.config.api_profile,
+        )
+        log.info(
+            "org generated in %.1fs: %d conversations, %d journey events",
+            time.monotonic() - started,
+            len(org.conversations),
+            len(org.activity.events),
+        )
 
     def take_token_outage(self) -> bool:
         with self._outage_lock:
@@ -156,8 +169,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     # ------------------------------------------------------------------ plumbing
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None, truncate: bool = False,
-              malformed: bool = False):
+    def _send(
+        self,
+        status: int,
+        body: object,
+        headers: dict[str, str] | None = None,
+        truncate: bool = False,
+        malformed: bool = False,
+    ):
         payload = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
         if malformed:  # what a misbehaving proxy returns: a complete response that is not JSON
             payload = b"<html><body><h1>200 OK</h1>upstream sent an empty reply{" + payload[:16]
@@ -176,8 +195,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _error(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
-        self._send(status, {"message": message, "code": code, "status": status,
-                            "contextId": f"sandbox-{threading.get_ident():x}"}, headers)
+        self._send(
+            status,
+            {"message": message, "code": code, "status": status, "contextId": f"sandbox-{threading.get_ident():x}"},
+            headers,
+        )
 
     def _read_body(self) -> object:
         length = int(self.headers.get("Content-Length") or 0)
@@ -203,8 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/sandbox/"):
             return self._admin(method, url.path, body)
         if sandbox.api is None:
-            return self._error(503, "service.unavailable", "the sandbox org is still being generated",
-                               {"Retry-After": "1"})
+            return self._error(
+                503, "service.unavailable", "the sandbox org is still being generated", {"Retry-After": "1"}
+            )
         if method == "POST" and url.path == "/oauth/token":
             return self._token(body)
 
@@ -214,13 +237,19 @@ class _Handler(BaseHTTPRequestHandler):
         resolved = sandbox.api.resolve(method, url.path)
         endpoint = resolved[0].name if resolved else "unknown"
         admitted, used, wait = sandbox.limiter.admit(client.client_id)
-        limit_headers = {"inin-ratelimit-allowed": str(sandbox.limiter.per_window),
-                         "inin-ratelimit-count": str(used), "inin-ratelimit-reset": str(wait)}
+        limit_headers = {
+            "inin-ratelimit-allowed": str(sandbox.limiter.per_window),
+            "inin-ratelimit-count": str(used),
+            "inin-ratelimit-reset": str(wait),
+        }
         if not admitted:
             sandbox.stats.record(client.client_id, endpoint, 429, limited=True)
-            return self._error(429, "too.many.requests",
-                               f"Rate limit exceeded the maximum. Retry the request in [{wait}] seconds",
-                               {"Retry-After": str(wait), **limit_headers})
+            return self._error(
+                429,
+                "too.many.requests",
+                f"Rate limit exceeded the maximum. Retry the request in [{wait}] seconds",
+                {"Retry-After": str(wait), **limit_headers},
+            )
         if sandbox.config.latency_ms:
             time.sleep(sandbox.config.latency_ms / 1000)
         fault = sandbox.faults.decide(client.client_id)
@@ -231,10 +260,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if fault == "429":
-                return self._error(429, "too.many.requests", "Rate limit exceeded the maximum. Retry the request in [1] seconds",
-                                   {"Retry-After": "1", **limit_headers})
-            return self._error(int(fault), "internal.server.error" if fault == "500" else "service.unavailable",
-                               f"injected fault {fault}")
+                return self._error(
+                    429,
+                    "too.many.requests",
+                    "Rate limit exceeded the maximum. Retry the request in [1] seconds",
+                    {"Retry-After": "1", **limit_headers},
+                )
+            return self._error(
+                int(fault),
+                "internal.server.error" if fault == "500" else "service.unavailable",
+                f"injected fault {fault}",
+            )
         if resolved is None:
             sandbox.stats.record(client.client_id, endpoint, 404)
             return self._error(404, "not.found", f"no route for {method} {url.path}")
@@ -259,14 +295,25 @@ class _Handler(BaseHTTPRequestHandler):
         client = sandbox.tokens.authenticate_basic(self.headers.get("Authorization"))
         if client is None and isinstance(body, dict) and body.get("client_id"):
             client = sandbox.tokens.authenticate_basic(
-                "Basic " + __import__("base64").b64encode(f"{body['client_id']}:{body.get('client_secret', '')}".encode()).decode())
+                "Basic "
+                + __import__("base64")
+                .b64encode(f"{body['client_id']}:{body.get('client_secret', '')}".encode())
+                .decode()
+            )
         if not isinstance(body, dict) or body.get("grant_type") != "client_credentials":
             return self._error(400, "invalid_request", "grant_type must be client_credentials")
         if client is None:
             return self._error(401, "invalid_client", "client authentication failed")
         token = sandbox.tokens.issue(client)
-        self._send(200, {"access_token": token.value, "token_type": "bearer",
-                         "expires_in": sandbox.tokens.ttl, "scope": " ".join(client.scopes)})
+        self._send(
+            200,
+            {
+                "access_token": token.value,
+                "token_type": "bearer",
+                "expires_in": sandbox.tokens.ttl,
+                "scope": " ".join(client.scopes),
+            },
+        )
 
     def _admin(self, method: str, path: str, body: object):
         sandbox = self.server.sandbox
@@ -274,9 +321,18 @@ class _Handler(BaseHTTPRequestHandler):
             if sandbox.api is None:
                 return self._error(503, "starting", "generating the org", {"Retry-After": "1"})
             cfg = sandbox.config.org
-            return self._send(200, {"status": "ok", "seed": cfg.seed, "customers": cfg.customers, "days": cfg.days,
-                                    "firstDay": cfg.first_day.isoformat(), "lastDay": cfg.last_day.isoformat(),
-                                    "now": iso(sandbox.clock())})
+            return self._send(
+                200,
+                {
+                    "status": "ok",
+                    "seed": cfg.seed,
+                    "customers": cfg.customers,
+                    "days": cfg.days,
+                    "firstDay": cfg.first_day.isoformat(),
+                    "lastDay": cfg.last_day.isoformat(),
+                    "now": iso(sandbox.clock()),
+                },
+            )
         if sandbox.api is None:
             return self._error(503, "starting", "generating the org", {"Retry-After": "1"})
         if method == "GET" and path == "/sandbox/stats":

@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="genesys-elt", description="Genesys Cloud journeys into a warehouse.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     extract = sub.add_parser("extract", help="land one stream's slices for one UTC day or a range of days")
-    extract.add_argument("--stream", required=True, choices=STREAM_NAMES, metavar="NAME",
-                         help=f"one of: {', '.join(STREAM_NAMES)}")
+    extract.add_argument(
+        "--stream", required=True, choices=STREAM_NAMES, metavar="NAME", help=f"one of: {', '.join(STREAM_NAMES)}"
+    )
     when = extract.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", type=_day, help="the UTC day, YYYY-MM-DD")
     when.add_argument("--from", dest="first", type=_day, help="first UTC day of a range (with --to)")
@@ -42,8 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     warehouse.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     warehouse.add_argument("-v", "--verbose", action="store_true")
 
-    dbt_ls = sub.add_parser("dbt-ls", help="list the dbt project's nodes for the warehouse DAG to render "
-                                           "(make install and the image's init job run it)")
+    dbt_ls = sub.add_parser(
+        "dbt-ls",
+        help="list the dbt project's nodes for the warehouse DAG to render "
+        "(make install and the image's init job run it)",
+    )
     dbt_ls.add_argument("-v", "--verbose", action="store_true")
 
     timeline = sub.add_parser("timeline", help="one customer's cross-channel timeline as JSON")
@@ -58,20 +62,31 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="file to write (default: <data dir>/report.html)")
     report.add_argument("-v", "--verbose", action="store_true")
 
-    docs = sub.add_parser("docs", help="write the dbt docs site, one static HTML file with every model, column "
-                                       "and lineage (default: <data dir>/docs/index.html)")
+    docs = sub.add_parser(
+        "docs",
+        help="write the dbt docs site, one static HTML file with every model, column "
+        "and lineage (default: <data dir>/docs/index.html)",
+    )
     docs.add_argument("--out", help="directory to write the site into (default: <data dir>/docs)")
     docs.add_argument("-v", "--verbose", action="store_true")
 
-    lint = sub.add_parser("lint", help="sqlfluff (dbt templater) over the dbt project's models and tests, "
-                                       "by the rules in dbt_project/.sqlfluff")
+    lint = sub.add_parser(
+        "lint",
+        help="sqlfluff (dbt templater) over the dbt project's models and tests, by the rules in dbt_project/.sqlfluff",
+    )
     lint.add_argument("-v", "--verbose", action="store_true")
-    metrics = sub.add_parser("metrics", help="MetricFlow against the configured warehouse: the rest of the line goes "
-                                             "to mf (e.g. metrics query --metrics calls --group-by metric_time__week)")
+    metrics = sub.add_parser(
+        "metrics",
+        help="MetricFlow against the configured warehouse: the rest of the line goes "
+        "to mf (e.g. metrics query --metrics calls --group-by metric_time__week)",
+    )
     metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="mf's own arguments")
     metrics.add_argument("-v", "--verbose", action="store_true")
-    run = sub.add_parser("run", help="the whole pipeline under a local Airflow: sandbox or real org, "
-                                     "backfill, warehouse, report, summary (what make run calls)")
+    run = sub.add_parser(
+        "run",
+        help="the whole pipeline under a local Airflow: sandbox or real org, "
+        "backfill, warehouse, report, summary (what make run calls)",
+    )
     run.add_argument("--days", type=_positive, default=7, help="days back from yesterday (default 7)")
     run.add_argument("--sandbox-args", default="", help="genesys-sandbox options, e.g. '--seed 7 --customers 500'")
     run.add_argument("-v", "--verbose", action="store_true")
@@ -101,8 +116,11 @@ def _main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "extract":
         _check_range(parser, args)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         if args.command == "warehouse":
             from .warehouse.dbt import build
@@ -162,8 +180,15 @@ def _main(argv: list[str] | None = None) -> int:
         print(f"genesys-elt: error: {exc}", file=sys.stderr)
         return 1
     for manifest in manifests:
-        print(json.dumps({k: manifest[k] for k in ("stream", "date", "part", "records", "rejected", "pages", "requests")
-                          if k in manifest}))
+        print(
+            json.dumps(
+                {
+                    k: manifest[k]
+                    for k in ("stream", "date", "part", "records", "rejected", "pages", "requests")
+                    if k in manifest
+                }
+            )
+        )
     return 0
 
 
@@ -191,8 +216,13 @@ def _timeline(args) -> int:
         privacy = privacy_from_env()
         pseudonymizer = Pseudonymizer(privacy.key, privacy.default_region)
     payload = customer_timeline(
-        warehouse_from_env(), external_id=args.external_id, phone=args.phone, email=args.email,
-        customer_key=args.customer_key, pseudonymizer=pseudonymizer)
+        warehouse_from_env(),
+        external_id=args.external_id,
+        phone=args.phone,
+        email=args.email,
+        customer_key=args.customer_key,
+        pseudonymizer=pseudonymizer,
+    )
     print(json.dumps(payload, indent=2))
     return 0
 

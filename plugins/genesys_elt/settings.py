@@ -85,8 +85,9 @@ def data_dir_from_env(env=os.environ) -> Path:
     return Path(env.get("GENESYS_ELT_DATA_DIR") or "./data").resolve()
 
 
-def from_connection(host: str, login: str | None, password: str | None, extra: dict | None,
-                    env=os.environ, port: int | None = None) -> Settings:
+def from_connection(
+    host: str, login: str | None, password: str | None, extra: dict | None, env=os.environ, port: int | None = None
+) -> Settings:
     """Builds settings from the parts of an Airflow connection."""
     extra = dict(extra or {})
     if not host:
@@ -115,7 +116,10 @@ def from_connection(host: str, login: str | None, password: str | None, extra: d
             raise ConfigError("each entry of extra_clients needs login and password")
         clients.append(ClientCredentials(more["login"], more["password"]))
     return Settings(
-        api_base=api_base, login_base=login_base, clients=tuple(clients), privacy=_privacy(env, extra),
+        api_base=api_base,
+        login_base=login_base,
+        clients=tuple(clients),
+        privacy=_privacy(env, extra),
         data_dir=data_dir_from_env(env),
         rate_limit_per_minute=int(extra.get("rate_limit_per_minute", 300)),
         rate_share=RATE_SHARE / _processes_sharing(env, extra),
@@ -137,10 +141,13 @@ def _trailing_days(windows: object) -> dict[str, int]:
     for name, days in windows.items():
         if name not in STREAMS or not STREAMS[name].trailing_days:
             choices = ", ".join(s.name for s in STREAMS.values() if s.trailing_days)
-            raise ConfigError(f'the connection\'s "trailing_days" names {name!r}; only {choices} have a trailing window')
+            raise ConfigError(
+                f'the connection\'s "trailing_days" names {name!r}; only {choices} have a trailing window'
+            )
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 31:
-            raise ConfigError(f'the connection\'s "trailing_days" for {name} must be a whole number from 0 to 31, '
-                              f"got {days!r}")
+            raise ConfigError(
+                f'the connection\'s "trailing_days" for {name} must be a whole number from 0 to 31, got {days!r}'
+            )
     return dict(windows)
 
 
@@ -150,11 +157,13 @@ def _forced_sources(sources: object) -> dict[str, str]:
         raise ConfigError('the connection\'s "sources" extra must map stream names to "seed" or "platform"')
     for name, kind in sources.items():
         if name not in STREAMS:
-            raise ConfigError(f'the connection\'s "sources" names {name!r}, which is no stream; '
-                              f"choose from {', '.join(STREAMS)}")
+            raise ConfigError(
+                f'the connection\'s "sources" names {name!r}, which is no stream; choose from {", ".join(STREAMS)}'
+            )
         if kind not in STREAMS[name].kinds:
-            raise ConfigError(f'the connection\'s "sources" sets {name} to {kind!r}; '
-                              f"it can be {' or '.join(STREAMS[name].kinds)}")
+            raise ConfigError(
+                f'the connection\'s "sources" sets {name} to {kind!r}; it can be {" or ".join(STREAMS[name].kinds)}'
+            )
     return dict(sources)
 
 
@@ -173,8 +182,9 @@ def _connection_from_env(env) -> dict | None:
 
 
 def real_org_configured(env=os.environ) -> bool:
-    return bool(env.get(CONN_ENV)) or all(env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET",
-                                                                "GENESYS_REGION"))
+    return bool(env.get(CONN_ENV)) or all(
+        env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET", "GENESYS_REGION")
+    )
 
 
 def privacy_from_env(env=os.environ) -> Privacy:
@@ -189,13 +199,15 @@ def from_env(env=os.environ) -> Settings:
     conn = _connection_from_env(env)
     if conn:
         extra = conn["extra"]
-        return from_connection(conn.get("host", ""), conn.get("login"), conn.get("password"), extra, env,
-                               conn.get("port"))
+        return from_connection(
+            conn.get("host", ""), conn.get("login"), conn.get("password"), extra, env, conn.get("port")
+        )
     client_id, secret, region = (env.get(k) for k in ("GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET", "GENESYS_REGION"))
     if client_id and secret and region:
         return from_connection(f"https://api.{region}", client_id, secret, {}, env)
-    raise ConfigError(f"no Genesys Cloud connection: set {CONN_ENV}, or GENESYS_CLIENT_ID, "
-                      "GENESYS_CLIENT_SECRET and GENESYS_REGION")
+    raise ConfigError(
+        f"no Genesys Cloud connection: set {CONN_ENV}, or GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION"
+    )
 
 
 @dataclass(frozen=True)
@@ -215,10 +227,14 @@ class WarehouseSettings:
     def dbt_env(self, env=os.environ) -> dict[str, str]:
         """The variables the dbt profile and sources read, with paths made absolute: dbt may run
         from any working directory."""
-        return {**env, "GENESYS_ELT_DATA_DIR": str(self.data_dir), "GENESYS_ELT_WAREHOUSE": str(self.duckdb_path),
-                "GENESYS_ELT_DBT_TARGET": self.target,
-                **{f"GENESYS_ELT_PG_{key.upper()}": value for key, value in self.postgres.items()
-                   if key != "dbname"}, "GENESYS_ELT_PG_DATABASE": self.postgres["dbname"]}
+        return {
+            **env,
+            "GENESYS_ELT_DATA_DIR": str(self.data_dir),
+            "GENESYS_ELT_WAREHOUSE": str(self.duckdb_path),
+            "GENESYS_ELT_DBT_TARGET": self.target,
+            **{f"GENESYS_ELT_PG_{key.upper()}": value for key, value in self.postgres.items() if key != "dbname"},
+            "GENESYS_ELT_PG_DATABASE": self.postgres["dbname"],
+        }
 
 
 def warehouse_from_env(env=os.environ) -> WarehouseSettings:
@@ -228,9 +244,14 @@ def warehouse_from_env(env=os.environ) -> WarehouseSettings:
     if target not in ("duckdb", "postgres"):
         raise ConfigError(f"GENESYS_ELT_DBT_TARGET must be duckdb or postgres, got {target!r}")
     return WarehouseSettings(
-        target=target, data_dir=data_dir,
+        target=target,
+        data_dir=data_dir,
         duckdb_path=Path(explicit).resolve() if explicit else data_dir / "warehouse.duckdb",
-        postgres={"host": env.get("GENESYS_ELT_PG_HOST", "127.0.0.1"), "port": env.get("GENESYS_ELT_PG_PORT", "5432"),
-                  "user": env.get("GENESYS_ELT_PG_USER", "postgres"),
-                  "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
-                  "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse")})
+        postgres={
+            "host": env.get("GENESYS_ELT_PG_HOST", "127.0.0.1"),
+            "port": env.get("GENESYS_ELT_PG_PORT", "5432"),
+            "user": env.get("GENESYS_ELT_PG_USER", "postgres"),
+            "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
+            "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse"),
+        },
+    )

@@ -95,37 +95,86 @@ CONVERSATION_TRAILING_DAYS = 5
 
 REGISTRY: tuple[Stream, ...] = (
     # A real org has no campaigns: its action maps are what Predictive Engagement engages with.
-    Stream("campaigns", PREDICTIVE_ENGAGEMENT_DAG, "Campaign", "nothing",
-           (Source(SEED, ("campaigns",), "campaigns"),
-            Source(PLATFORM, ("action_maps",), "action_maps", payload="ActionMap"))),
-    Stream("campaign_journey", PREDICTIVE_ENGAGEMENT_DAG, "CampaignStep", "nothing",
-           (Source(SEED, ("campaigns", "campaign", "campaign_journey"), "campaign_journey", "campaign_ids"),
-            Source(PLATFORM, ("action_maps", "journey_aggregates"), "action_map_funnel", "action_map_ids",
-                   payload="ActionMapDay")),
-           parts="campaign"),
+    Stream(
+        "campaigns",
+        PREDICTIVE_ENGAGEMENT_DAG,
+        "Campaign",
+        "nothing",
+        (
+            Source(SEED, ("campaigns",), "campaigns"),
+            Source(PLATFORM, ("action_maps",), "action_maps", payload="ActionMap"),
+        ),
+    ),
+    Stream(
+        "campaign_journey",
+        PREDICTIVE_ENGAGEMENT_DAG,
+        "CampaignStep",
+        "nothing",
+        (
+            Source(SEED, ("campaigns", "campaign", "campaign_journey"), "campaign_journey", "campaign_ids"),
+            Source(
+                PLATFORM,
+                ("action_maps", "journey_aggregates"),
+                "action_map_funnel",
+                "action_map_ids",
+                payload="ActionMapDay",
+            ),
+        ),
+        parts="campaign",
+    ),
     # Outcomes keep arriving for 48 h after the day, so day D's run pulls D-2. The real API has no
     # model performance metrics: a real org's scorecards slices are skipped with that reason.
-    Stream("scorecards", PREDICTIVE_ENGAGEMENT_DAG, "ScorecardPerformance", "nothing",
-           (Source(SEED, ("scorecards", "scorecard_analytics"), "scorecards"),), lag_days=2, settle_hours=48),
+    Stream(
+        "scorecards",
+        PREDICTIVE_ENGAGEMENT_DAG,
+        "ScorecardPerformance",
+        "nothing",
+        (Source(SEED, ("scorecards", "scorecard_analytics"), "scorecards"),),
+        lag_days=2,
+        settle_hours=48,
+    ),
     # Records change after the fact: the platform reprocesses data at least 48 h old every night, and
     # a conversation can change three or more days after it happened (GENESYS_BEHAVIOUR.md). The
     # days before D are pulled again, five by default (the connection's "trailing_days" sets it).
-    Stream("conversations", CONVERSATIONS_DAG, "Conversation", "conversation",
-           (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),),
-           trailing_days=CONVERSATION_TRAILING_DAYS),
-    Stream("external_contacts", CONVERSATIONS_DAG, "ExternalContact", "external_contact",
-           (Source(PLATFORM, ("external_contacts_bulk", "external_contact"), "external_contacts"),),
-           trailing_days=CONVERSATION_TRAILING_DAYS, needs=("conversations",)),
+    Stream(
+        "conversations",
+        CONVERSATIONS_DAG,
+        "Conversation",
+        "conversation",
+        (Source(PLATFORM, ("conversation_availability", "conversations"), "conversations"),),
+        trailing_days=CONVERSATION_TRAILING_DAYS,
+    ),
+    Stream(
+        "external_contacts",
+        CONVERSATIONS_DAG,
+        "ExternalContact",
+        "external_contact",
+        (Source(PLATFORM, ("external_contacts_bulk", "external_contact"), "external_contacts"),),
+        trailing_days=CONVERSATION_TRAILING_DAYS,
+        needs=("conversations",),
+    ),
     # A real org has no journey query: the events of the day's known sessions (those of the day's
     # contacts, and the web sessions its chats started from) are read session by session.
-    Stream("journey_events", JOURNEY_DAG, "JourneyEvent", "journey_event",
-           (Source(SEED, ("journey_events",), "journey_events"),
-            Source(PLATFORM, ("journey_sessions", "journey_session_events"), "session_events"))),
+    Stream(
+        "journey_events",
+        JOURNEY_DAG,
+        "JourneyEvent",
+        "journey_event",
+        (
+            Source(SEED, ("journey_events",), "journey_events"),
+            Source(PLATFORM, ("journey_sessions", "journey_session_events"), "session_events"),
+        ),
+    ),
     # Only signed-in web sessions name a contact, and the day's conversations already tie many of
     # them: the rest are fetched by id, one request each, instead of listing every contact's history.
-    Stream("journey_sessions", JOURNEY_DAG, "JourneySession", "journey_session",
-           (Source(PLATFORM, ("journey_session",), "journey_sessions"),),
-           needs=("conversations", "journey_events")),
+    Stream(
+        "journey_sessions",
+        JOURNEY_DAG,
+        "JourneySession",
+        "journey_session",
+        (Source(PLATFORM, ("journey_session",), "journey_sessions"),),
+        needs=("conversations", "journey_events"),
+    ),
 )
 
 # The directory, as each day's run sees it: the names of the queues, agents, wrap-up codes and
@@ -137,7 +186,8 @@ DIRECTORY: tuple[Stream, ...] = tuple(
         ("agents", "Agent", "agent", "users"),
         ("wrap_up_codes", "WrapUpCode", "nothing", "routing_wrapup_codes"),
         ("divisions", "Division", "nothing", "authorization_divisions"),
-    ))
+    )
+)
 REGISTRY += DIRECTORY
 
 STREAMS: dict[str, Stream] = {stream.name: stream for stream in REGISTRY}

@@ -7,6 +7,7 @@ import pytest
 from genesys_elt.api.catalogue import CATALOGUE, catalogue
 from genesys_elt.errors import ConfigError
 
+
 def test_a_site_can_remap_a_path_without_code():
     remapped = catalogue({"campaigns": "/api/v2/custom/campaigns"})
     assert remapped["campaigns"].path == "/api/v2/custom/campaigns"

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from genesys_elt.api.paging import Cursor, FollowLink, PagingLoop
+
 
 def pages_from(mapping):
     def call(method, path, params=None):
         key = path if not params or "cursor" not in params else params["cursor"]
         return mapping[key]
+
     return call
 
 
 def test_follow_link_walks_to_the_end_and_guards_against_loops():
-    pages = {"/a": {"entities": [1], "nextUri": "/b"}, "/b": {"entities": [], "nextUri": "/c"},
-             "/c": {"entities": [2], "nextUri": None}}
+    pages = {
+        "/a": {"entities": [1], "nextUri": "/b"},
+        "/b": {"entities": [], "nextUri": "/c"},
+        "/c": {"entities": [2], "nextUri": None},
+    }
     assert [p["entities"] for p in FollowLink().pages(pages_from(pages), "/a", {})] == [[1], [], [2]]
     looping = {"/a": {"nextUri": "/b"}, "/b": {"nextUri": "/a"}}
     with pytest.raises(PagingLoop):
@@ -26,22 +32,29 @@ def test_follow_link_walks_to_the_end_and_guards_against_loops():
 def test_cursor_stops_on_has_more_false_and_refuses_a_repeated_cursor():
     def call(method, path, params=None):
         cursor = (params or {}).get("cursor")
-        return {None: {"events": [1], "cursor": "x", "hasMore": True},
-                "x": {"events": [2], "cursor": "y", "hasMore": False}}[cursor]
+        return {
+            None: {"events": [1], "cursor": "x", "hasMore": True},
+            "x": {"events": [2], "cursor": "y", "hasMore": False},
+        }[cursor]
+
     assert [p["events"] for p in Cursor(has_more="hasMore").pages(call, "/q", {})] == [[1], [2]]
 
     def stuck(method, path, params=None):
         return {"conversations": [], "cursor": "same"}
+
     with pytest.raises(PagingLoop):
         list(Cursor().pages(stuck, "/q", {}))
+
 
 page_contents = st.lists(st.lists(st.integers(), max_size=5), min_size=1, max_size=30)  # empty pages included
 
 
 @given(contents=page_contents, link=st.sampled_from(["nextUri", "nextPageUri"]))
 def test_follow_link_yields_every_page_once_in_order_even_empty_ones(contents, link):
-    pages = {f"/p{i}": {"entities": entities, link: f"/p{i + 1}" if i + 1 < len(contents) else None}
-             for i, entities in enumerate(contents)}
+    pages = {
+        f"/p{i}": {"entities": entities, link: f"/p{i + 1}" if i + 1 < len(contents) else None}
+        for i, entities in enumerate(contents)
+    }
     calls = []
 
     def call(method, path, params=None):

@@ -6,6 +6,7 @@ import pytest
 
 from genesys_elt.api.rate_budget import RateBudget
 
+
 class FakeClock:
     def __init__(self):
         self.now = 0.0

@@ -10,8 +10,8 @@ from bench import identity, transform
 from bench.common import END_DATE, NOW, settings_for
 from bench.inprocess import in_process_sandbox, land_days
 from bench.report import _verdict
-from genesys_elt.landing.reader import read_manifest
 from genesys_elt.extract.extractor import Extractor
+from genesys_elt.landing.reader import read_manifest
 from genesys_elt.streams import STREAM_NAMES as STREAMS
 from genesys_sandbox.org import OrgConfig
 from tests.conftest import start_sandbox, url_of
@@ -23,8 +23,9 @@ def test_in_process_landing_writes_the_same_slices_as_http(tmp_path):
     in_process = land_days(in_process_sandbox(ORG), tmp_path / "inprocess", END_DATE, END_DATE)
     sandbox = start_sandbox(seed=ORG.seed, customers=ORG.customers, days=ORG.days, end_date=END_DATE, now=NOW)
     try:
-        extractor = Extractor.from_settings(settings_for(url_of(sandbox), tmp_path / "http", rate_limit=100_000),
-                                            clock=sandbox.clock)
+        extractor = Extractor.from_settings(
+            settings_for(url_of(sandbox), tmp_path / "http", rate_limit=100_000), clock=sandbox.clock
+        )
         over_http = {s: sum(m["records"] for m in extractor.run(s, END_DATE)) for s in STREAMS}
     finally:
         sandbox.shutdown()

@@ -14,12 +14,21 @@ PII_KEY = "dag-test-pii-key-0123456789"
 
 
 def AirflowEnv(home: Path, sandbox, database_url: str | None = None, extra_env: dict | None = None) -> LocalAirflow:  # noqa: N802
-    connection = {"conn_type": "http", "host": url_of(sandbox), "login": "sandbox", "password": "sandbox-secret",
-                  "extra": {"archived_retry_delay_seconds": 1, "rate_limit_per_minute": 100000}}
-    return LocalAirflow(home, home / "data", connection=connection, database_url=database_url,
-                        extra_env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5",
-                                   **(extra_env or {})},
-                        scheduled_runs=False)  # only the runs a test creates
+    connection = {
+        "conn_type": "http",
+        "host": url_of(sandbox),
+        "login": "sandbox",
+        "password": "sandbox-secret",
+        "extra": {"archived_retry_delay_seconds": 1, "rate_limit_per_minute": 100000},
+    }
+    return LocalAirflow(
+        home,
+        home / "data",
+        connection=connection,
+        database_url=database_url,
+        extra_env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5", **(extra_env or {})},
+        scheduled_runs=False,
+    )  # only the runs a test creates
 
 
 def openlineage_to_files(directory: Path) -> dict[str, str]:

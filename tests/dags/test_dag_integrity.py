@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from genesys_elt.streams import REGISTRY, WAREHOUSE_DAG as WAREHOUSE, extract_dags
+from genesys_elt.streams import REGISTRY, extract_dags
+from genesys_elt.streams import WAREHOUSE_DAG as WAREHOUSE
 from genesys_elt.warehouse.dbt import NODE_LIST
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
@@ -82,9 +83,22 @@ def test_extract_dag_has_tags_retries_and_a_daily_data_interval(dagbag, dag_id):
 
 def test_each_extract_task_emits_its_stream_asset(dagbag):
     emitted = {outlet.name for dag_id in EXTRACT for task in dagbag.dags[dag_id].tasks for outlet in task.outlets}
-    assert emitted == {f"genesys_raw_{s}" for s in ("campaigns", "campaign_journey", "scorecards", "conversations",
-                                                    "external_contacts", "journey_events", "journey_sessions",
-                                                    "queues", "agents", "wrap_up_codes", "divisions")}
+    assert emitted == {
+        f"genesys_raw_{s}"
+        for s in (
+            "campaigns",
+            "campaign_journey",
+            "scorecards",
+            "conversations",
+            "external_contacts",
+            "journey_events",
+            "journey_sessions",
+            "queues",
+            "agents",
+            "wrap_up_codes",
+            "divisions",
+        )
+    }
     for stream in REGISTRY:  # and from the DAG the registry names
         assert stream.asset_name in {o.name for t in dagbag.dags[stream.dag_id].tasks for o in t.outlets}
 
@@ -130,7 +144,6 @@ def test_warehouse_dag_is_scheduled_on_every_stream_asset(dagbag):
     condition = dagbag.dags[WAREHOUSE].timetable.asset_condition
     assert type(condition).__name__ == "AssetAll"  # every stream, not whichever lands first
     assert {asset.name for asset in condition.objects} == {f"genesys_raw_{stream}" for stream in STREAMS}
-
 
 
 def test_on_a_server_warehouse_the_raw_tables_are_synced_before_the_build(dagbag, monkeypatch):

@@ -12,8 +12,9 @@ import duckdb
 import pytest
 
 from genesys_elt.landing.reader import read_manifest
-from genesys_elt.streams import CONVERSATIONS_DAG, STREAM_NAMES, WAREHOUSE_DAG, stream as registered
 from genesys_elt.local.run import run_warehouse
+from genesys_elt.streams import CONVERSATIONS_DAG, STREAM_NAMES, WAREHOUSE_DAG
+from genesys_elt.streams import stream as registered
 from tests.conftest import start_sandbox, url_of
 
 from .airflow_env import AirflowEnv, fresh_postgres_database, openlineage_events, openlineage_to_files
@@ -43,9 +44,15 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
         assert "state=success" in output, output[-3000:]
     # A run whose data interval starts on 2026-11-19 extracts that day (scorecards two days behind,
     # conversations with their two-day trailing window).
-    for stream, day in [("campaigns", "2026-11-19"), ("scorecards", "2026-11-17"), ("conversations", "2026-11-17"),
-                        ("conversations", "2026-11-19"), ("external_contacts", "2026-11-19"),
-                        ("journey_events", "2026-11-19"), ("journey_sessions", "2026-11-19")]:
+    for stream, day in [
+        ("campaigns", "2026-11-19"),
+        ("scorecards", "2026-11-17"),
+        ("conversations", "2026-11-17"),
+        ("conversations", "2026-11-19"),
+        ("external_contacts", "2026-11-19"),
+        ("journey_events", "2026-11-19"),
+        ("journey_sessions", "2026-11-19"),
+    ]:
         manifest = _landed(env, stream, day)
         assert manifest is not None and manifest["records"] > 0, (stream, day)
     assert list((env.data_dir / "raw" / "genesys" / "campaign_journey" / "date=2026-11-19").glob("part=*"))
@@ -54,8 +61,9 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
 @pytest.mark.timeout(900)
 def test_backfill_of_three_days_then_the_warehouse_under_a_running_scheduler(sandbox, tmp_path):
     lineage = tmp_path / "openlineage"
-    env = AirflowEnv(tmp_path, sandbox, fresh_postgres_database("genesys_elt_backfill_test"),
-                     extra_env=openlineage_to_files(lineage)).setup()
+    env = AirflowEnv(
+        tmp_path, sandbox, fresh_postgres_database("genesys_elt_backfill_test"), extra_env=openlineage_to_files(lineage)
+    ).setup()
     env.start_services()
     try:
         env.wait_for_dags(set(DAG_IDS) | {WAREHOUSE_DAG})
@@ -74,13 +82,21 @@ def test_backfill_of_three_days_then_the_warehouse_under_a_running_scheduler(san
     finally:
         env.stop()
     for day in ("2026-11-18", "2026-11-19", "2026-11-20"):
-        for stream in ("campaigns", "scorecards", "conversations", "external_contacts", "journey_events",
-                       "journey_sessions"):
+        for stream in (
+            "campaigns",
+            "scorecards",
+            "conversations",
+            "external_contacts",
+            "journey_events",
+            "journey_sessions",
+        ):
             target = {"scorecards": str(date.fromisoformat(day).toordinal() - 2)}.get(stream)
             check_day = date.fromordinal(int(target)).isoformat() if target else day
             assert _landed(env, stream, check_day) is not None, (stream, check_day)
     with duckdb.connect(str(env.data_dir / "warehouse.duckdb"), read_only=True) as con:
-        days = {str(d) for (d,) in con.execute("select distinct journey_date from marts.fact_predictive_journey").fetchall()}
+        days = {
+            str(d) for (d,) in con.execute("select distinct journey_date from marts.fact_predictive_journey").fetchall()
+        }
         conversations = con.execute("select count(*) from marts.fact_conversation").fetchone()[0]
     assert days == {"2026-11-18", "2026-11-19", "2026-11-20"} and conversations > 0
     _assert_lineage(openlineage_events(lineage), env, url_of(sandbox))
@@ -99,18 +115,26 @@ def _assert_lineage(events: list[dict], env, api_origin: str) -> None:
         assert runs, f"no COMPLETE event for {job}: {sorted(by_task)}"
         inputs = {(d["namespace"], d["name"]) for e in runs for d in e["inputs"]}
         outputs = {(d["namespace"], d["name"]) for e in runs for d in e["outputs"]}
-        assert inputs and all(namespace == api_origin and name.startswith("/api/v2/") for namespace, name in inputs), \
-            (job, inputs)
+        assert inputs and all(namespace == api_origin and name.startswith("/api/v2/") for namespace, name in inputs), (
+            job,
+            inputs,
+        )
         raw = env.data_dir / "raw" / "genesys" / stream
-        assert outputs and all(namespace == "file" and Path(name).is_relative_to(raw) and Path(name).is_dir()
-                               for namespace, name in outputs), (job, outputs)
+        assert outputs and all(
+            namespace == "file" and Path(name).is_relative_to(raw) and Path(name).is_dir()
+            for namespace, name in outputs
+        ), (job, outputs)
     # The extract runs of 2026-11-19 name that day's conversations slice and the two trailing days'.
-    days = {Path(name).name for e in by_task[f"{CONVERSATIONS_DAG}.conversations"] for _, name in
-            [(d["namespace"], d["name"]) for d in e["outputs"]]}
+    days = {
+        Path(name).name
+        for e in by_task[f"{CONVERSATIONS_DAG}.conversations"]
+        for _, name in [(d["namespace"], d["name"]) for d in e["outputs"]]
+    }
     assert {"date=2026-11-16", "date=2026-11-18", "date=2026-11-20"} <= days
     built = [e for name, runs in by_task.items() if name.startswith(f"{WAREHOUSE_DAG}.") for e in runs]
     tables_out = {d["name"].split(".", 1)[-1] for e in built for d in e["outputs"]}
     tables_in = {d["name"].split(".", 1)[-1] for e in built for d in e["inputs"]}
-    assert {f"marts.{table}" for table in ("fact_conversation", "customer_timeline", "fact_predictive_journey")} \
-        <= tables_out, sorted(tables_out)
+    assert {
+        f"marts.{table}" for table in ("fact_conversation", "customer_timeline", "fact_predictive_journey")
+    } <= tables_out, sorted(tables_out)
     assert "staging.stg_genesys__conversations" in tables_in, sorted(tables_in)

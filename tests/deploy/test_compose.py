@@ -11,9 +11,13 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-AIRFLOW_SERVICES = {"airflow-apiserver": "api-server", "airflow-scheduler": "scheduler",
-                    "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer",
-                    "airflow-worker": "celery worker"}
+AIRFLOW_SERVICES = {
+    "airflow-apiserver": "api-server",
+    "airflow-scheduler": "scheduler",
+    "airflow-dag-processor": "dag-processor",
+    "airflow-triggerer": "triggerer",
+    "airflow-worker": "celery worker",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +85,9 @@ def test_connection_and_pools_come_from_the_environment(compose):
     assert 'airflow pools set genesys_api "$${GENESYS_ELT_API_POOL_SLOTS}"' in init
     assert env["GENESYS_ELT_API_POOL_SLOTS"].startswith("${GENESYS_ELT_API_POOL_SLOTS")  # same number sizes the budget
     assert "airflow pools set duckdb_warehouse 1" in init
-    assert "PYTHONPATH=/opt/airflow/plugins python -m genesys_elt dbt-ls" in init  # the warehouse DAG renders from dbt's node list
+    assert (
+        "PYTHONPATH=/opt/airflow/plugins python -m genesys_elt dbt-ls" in init
+    )  # the warehouse DAG renders from dbt's node list
 
 
 def test_the_sandbox_is_an_optional_profile(compose):
@@ -96,5 +102,6 @@ def test_the_api_server_shows_the_docs_site_the_warehouse_dag_writes(compose):
     from genesys_elt.warehouse.docs import cosmos_docs_projects
 
     env = compose["services"]["airflow-apiserver"]["environment"]
-    assert json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"]) == \
-        json.loads(cosmos_docs_projects({"GENESYS_ELT_DATA_DIR": env["GENESYS_ELT_DATA_DIR"]}))
+    assert json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"]) == json.loads(
+        cosmos_docs_projects({"GENESYS_ELT_DATA_DIR": env["GENESYS_ELT_DATA_DIR"]})
+    )

@@ -17,9 +17,10 @@ import pytest
 import redis
 
 from genesys_elt.local.airflow_instance import LocalAirflow
-from genesys_elt.warehouse.postgres import SERVER as POSTGRES, fresh_postgres_database
 from genesys_elt.local.run import run_on_airflow
 from genesys_elt.local.sandbox import SANDBOX_PII_KEY, sandbox_connection, sandbox_options, start_sandbox
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES
+from genesys_elt.warehouse.postgres import fresh_postgres_database
 from tests.marts import assert_same_marts, duckdb_mart_rows
 
 pytestmark = [pytest.mark.prod, pytest.mark.integration]
@@ -32,11 +33,14 @@ def most_tasks_at_once(database: str) -> int:
     """The largest number of task instances whose run intervals overlapped."""
     conn = psycopg2.connect(dbname=database, **POSTGRES)
     with conn, conn.cursor() as cur:
-        cur.execute("select start_date, end_date from task_instance where start_date is not null and end_date is not null")
+        cur.execute(
+            "select start_date, end_date from task_instance where start_date is not null and end_date is not null"
+        )
         intervals = cur.fetchall()
     conn.close()
-    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
-                   key=lambda e: (e[0], e[1]))
+    edges = sorted(
+        [(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals], key=lambda e: (e[0], e[1])
+    )
     running = peak = 0
     for _, step in edges:
         running += step
@@ -49,9 +53,18 @@ def test_celery_topology_backfill_builds_the_same_warehouse_as_make_run(tmp_path
     # The reference: the command make run calls, on the same org and days.
     reference = tmp_path / "make-run"
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("genesys-elt")), "run", "--days", str(DAYS),
-         f"--sandbox-args={' '.join(SANDBOX_ARGS)}"],
-        env={**os.environ, "GENESYS_ELT_DATA_DIR": str(reference)}, capture_output=True, text=True, timeout=900)
+        [
+            str(Path(sys.executable).with_name("genesys-elt")),
+            "run",
+            "--days",
+            str(DAYS),
+            f"--sandbox-args={' '.join(SANDBOX_ARGS)}",
+        ],
+        env={**os.environ, "GENESYS_ELT_DATA_DIR": str(reference)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert "Report:" in done.stdout
 
@@ -64,12 +77,20 @@ def test_celery_topology_backfill_builds_the_same_warehouse_as_make_run(tmp_path
     database_url = fresh_postgres_database(database)
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
     airflow = LocalAirflow(
-        tmp_path / "airflow", data_dir, executor="CeleryExecutor", database_url=database_url, parallelism=8,
+        tmp_path / "airflow",
+        data_dir,
+        executor="CeleryExecutor",
+        database_url=database_url,
+        parallelism=8,
         scheduled_runs=False,  # the backfill alone creates extract runs, as in make run
         connection=sandbox_connection(url, options),
-        extra_env={"GENESYS_ELT_PII_KEY": SANDBOX_PII_KEY, "GENESYS_ELT_SENSOR_POKE_SECONDS": "5",
-                   "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-                   "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url})
+        extra_env={
+            "GENESYS_ELT_PII_KEY": SANDBOX_PII_KEY,
+            "GENESYS_ELT_SENSOR_POKE_SECONDS": "5",
+            "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database_url,
+        },
+    )
     try:
         run_on_airflow(airflow, end - timedelta(days=DAYS - 1), end, worker_slots=4)
     finally:

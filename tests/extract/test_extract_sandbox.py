@@ -34,8 +34,11 @@ pytestmark = pytest.mark.integration
 def _landed_files(data_dir: Path) -> dict[str, str]:
     """Every landed page and rejects file (not manifests) with its content hash."""
     root = data_dir / RAW
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*.jsonl*")) if not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*.jsonl*"))
+        if not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
 
 
 def _expected_contacts(org, day: date) -> set[str]:
@@ -68,8 +71,9 @@ def test_every_stream_lands_complete_for_three_days(sandbox_for_extract, tmp_pat
             assert [s["contactCount"] for s in steps] == [s["contactCount"] for s in campaign["funnel"][key]]
             assert [s["stepSequence"] for s in steps] == list(range(1, len(steps) + 1))
         skipped = list((tmp_path / RAW / "_skips" / "campaign_journey" / f"date={key}").glob("*.json"))
-        assert {p.stem for p in skipped} == {cid for cid, c in truth["campaigns"].items()
-                                             if c["statuses"][-1]["status"] == "archived"}
+        assert {p.stem for p in skipped} == {
+            cid for cid, c in truth["campaigns"].items() if c["statuses"][-1]["status"] == "archived"
+        }
         assert "archived" in json.loads(skipped[0].read_text())["reason"]
 
         scorecards = list(read_records(tmp_path, "scorecards", day))
@@ -83,13 +87,22 @@ def test_every_stream_lands_complete_for_three_days(sandbox_for_extract, tmp_pat
         assert contacts == _expected_contacts(org, day)
         # Sessions: the day's signed-in web sessions, less those a conversation with a contact reaches
         # through its correlation id or as the web session a chat started from.
-        signed_in = {e["session"]["id"]: e.get("correlationId") for e in org.activity.events
-                     if e["createdDate"][:10] == key and (e.get("webEvent") or {}).get("authenticated")}
-        tied = {value for c in read_records(tmp_path, "conversations", day) for p in c["participants"]
-                if p.get("externalContactId")
-                for value in [(p.get("attributes") or {}).get("correlationId")]
-                + [s.get("journeyCustomerSessionId") for s in p["sessions"]]}
-        expected_sessions = {sid for sid, correlation in signed_in.items() if sid not in tied and correlation not in tied}
+        signed_in = {
+            e["session"]["id"]: e.get("correlationId")
+            for e in org.activity.events
+            if e["createdDate"][:10] == key and (e.get("webEvent") or {}).get("authenticated")
+        }
+        tied = {
+            value
+            for c in read_records(tmp_path, "conversations", day)
+            for p in c["participants"]
+            if p.get("externalContactId")
+            for value in [(p.get("attributes") or {}).get("correlationId")]
+            + [s.get("journeyCustomerSessionId") for s in p["sessions"]]
+        }
+        expected_sessions = {
+            sid for sid, correlation in signed_in.items() if sid not in tied and correlation not in tied
+        }
         assert 0 < len(expected_sessions) < len(signed_in)
         assert {s["id"] for s in read_records(tmp_path, "journey_sessions", day)} == expected_sessions
 
@@ -171,19 +184,31 @@ def test_conversations_wait_for_the_availability_date(sandbox_for_extract, tmp_p
 def test_several_clients_share_the_work(sandbox_for_extract, tmp_path):
     second = OAuthClient.parse("second:second-secret")
     sandbox = sandbox_for_extract(clients=[OAuthClient.parse("sandbox:sandbox-secret"), second])
-    extractor = make_extractor(sandbox, tmp_path, extra={"extra_clients": [{"login": "second", "password": "second-secret"}]})
+    extractor = make_extractor(
+        sandbox, tmp_path, extra={"extra_clients": [{"login": "second", "password": "second-secret"}]}
+    )
     # journey sessions: one listing per contact, spread over both clients
-    extract_days(extractor, days=DAYS[:1], streams=("conversations", "external_contacts", "journey_events",
-                                                     "journey_sessions"))
+    extract_days(
+        extractor, days=DAYS[:1], streams=("conversations", "external_contacts", "journey_events", "journey_sessions")
+    )
     by_client = sandbox.stats.snapshot()["requests"]["byClient"]
     assert set(by_client) == {"sandbox", "second"} and min(by_client.values()) > 5
 
 
 def _cli_env(sandbox, data_dir: Path) -> dict:
-    conn = {"conn_type": "http", "host": url_of(sandbox), "login": "sandbox", "password": "sandbox-secret",
-            "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000}}
-    return {**os.environ, "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn), "GENESYS_ELT_PII_KEY": PII_KEY,
-            "GENESYS_ELT_DATA_DIR": str(data_dir)}
+    conn = {
+        "conn_type": "http",
+        "host": url_of(sandbox),
+        "login": "sandbox",
+        "password": "sandbox-secret",
+        "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000},
+    }
+    return {
+        **os.environ,
+        "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn),
+        "GENESYS_ELT_PII_KEY": PII_KEY,
+        "GENESYS_ELT_DATA_DIR": str(data_dir),
+    }
 
 
 def test_a_killed_extraction_leaves_the_previous_slice_and_a_rerun_completes(sandbox_for_extract, tmp_path):
@@ -247,7 +272,9 @@ def test_a_campaign_archived_between_two_pages_is_skipped_and_its_previous_slice
     assert len(waits) == 1  # it changed under us: looked at once more, after the delay
     assert read_manifest(tmp_path, "campaign_journey", day, campaign.id)["run_id"] == first["run_id"]
     assert _landed_files(tmp_path) == files_before
-    skip = json.loads((tmp_path / RAW / "_skips" / "campaign_journey" / f"date={day}" / f"{campaign.id}.json").read_text())
+    skip = json.loads(
+        (tmp_path / RAW / "_skips" / "campaign_journey" / f"date={day}" / f"{campaign.id}.json").read_text()
+    )
     assert skip["reason"] == "campaign status is archived"  # the retry found it archived
 
 
@@ -272,8 +299,9 @@ def test_the_orgs_rate_limit_headers_are_followed(sandbox_for_extract, tmp_path)
         client.call("GET", "/api/v2/tokens/me")
     assert sandbox.stats.snapshot()["rateLimited"]["total"] == 0 and sandbox.limiter.other_requests > 2000
     # Deaf to the headers, the same client runs into the other integration's share: the check can fail.
-    deaf = make_extractor(sandbox, tmp_path, extra={"rate_limit_per_minute": 3000, "follow_rate_limit_headers": "false"},
-                          max_attempts=1).pool.clients[0]
+    deaf = make_extractor(
+        sandbox, tmp_path, extra={"rate_limit_per_minute": 3000, "follow_rate_limit_headers": "false"}, max_attempts=1
+    ).pool.clients[0]
     with pytest.raises(RateLimited):
         for _ in range(520):  # past the 450 the window has left
             deaf.call("GET", "/api/v2/tokens/me")
@@ -293,19 +321,27 @@ def test_contacts_come_in_bulk_and_one_by_one_where_the_org_has_no_bulk_fetch(sa
     path remapped to one that answers 404), one GET each after that one refusal. Same slice."""
     sandbox = sandbox_for_extract()
     landed = {}
-    for name, extra in (("bulk", None), ("single", {"endpoints": {"external_contacts_bulk": "/api/v2/externalcontacts/none"}})):
+    for name, extra in (
+        ("bulk", None),
+        ("single", {"endpoints": {"external_contacts_bulk": "/api/v2/externalcontacts/none"}}),
+    ):
         extractor = make_extractor(sandbox, tmp_path / name, extra=extra)
         for day in DAYS[:3]:
             extractor.run("conversations", day)
             manifest = extractor.run("external_contacts", day)[0]
-            referenced = {p["externalContactId"] for c in read_records(tmp_path / name, "conversations", day)
-                          for p in c["participants"] if p.get("externalContactId")}
+            referenced = {
+                p["externalContactId"]
+                for c in read_records(tmp_path / name, "conversations", day)
+                for p in c["participants"]
+                if p.get("externalContactId")
+            }
             followed = manifest["records"] + manifest["rejected"] - len(referenced)  # canonical contacts of merges
             if name == "bulk":
                 assert manifest["requests"] == -(-len(referenced) // 100) + -(-followed // 100)
             else:
                 # + the refused bulk fetch, once: the extractor remembers the org has none
                 assert manifest["requests"] == len(referenced) + followed + (day == DAYS[0])
-            landed[name, day] = sorted(json.dumps(r, sort_keys=True)
-                                       for r in read_records(tmp_path / name, "external_contacts", day))
+            landed[name, day] = sorted(
+                json.dumps(r, sort_keys=True) for r in read_records(tmp_path / name, "external_contacts", day)
+            )
     assert all(landed["bulk", day] == landed["single", day] and landed["bulk", day] for day in DAYS[:3])

@@ -15,15 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.errors import GenesysEltError
 from genesys_elt.landing.layout import RAW
+from genesys_elt.warehouse import dbt as warehouse
 from tests.conftest import END_DATE, SandboxSession, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 from tests.marts import duckdb_mart_rows
 
-REPORT_DIR = Path(os.environ.get("GENESYS_ELT_FAULT_REPORT_DIR", Path(__file__).resolve().parents[2] / "build" / "faults"))
+REPORT_DIR = Path(
+    os.environ.get("GENESYS_ELT_FAULT_REPORT_DIR", Path(__file__).resolve().parents[2] / "build" / "faults")
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,12 @@ class Profile:
 
 
 PROFILES = {
-    "fast": Profile("fast", days=3, customers=100, transport_rate=0.1, burst=3, job_faults=3, kills=3,
-                    bad_record_rate=0.03),
-    "long": Profile("long", days=6, customers=150, transport_rate=0.2, burst=4, job_faults=9, kills=10,
-                    bad_record_rate=0.05),
+    "fast": Profile(
+        "fast", days=3, customers=100, transport_rate=0.1, burst=3, job_faults=3, kills=3, bad_record_rate=0.03
+    ),
+    "long": Profile(
+        "long", days=6, customers=150, transport_rate=0.2, burst=4, job_faults=9, kills=10, bad_record_rate=0.05
+    ),
 }
 
 
@@ -65,6 +69,7 @@ def fault_sandbox(profile: Profile, **faults):
 @dataclass
 class TaskRetries:
     """Airflow's part: a task that raises is run again, up to ``attempts`` times in all."""
+
     attempts: int = 6
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     before: object = None  # called as before(stream, day, attempt) ahead of each try
@@ -89,8 +94,15 @@ def warehouse_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def operate(sandbox, data_dir: Path, profile: Profile, task=None, extra: dict | None = None,
-            results_page_size: int | None = None, **options) -> Path:
+def operate(
+    sandbox,
+    data_dir: Path,
+    profile: Profile,
+    task=None,
+    extra: dict | None = None,
+    results_page_size: int | None = None,
+    **options,
+) -> Path:
     """The profile's days of daily runs, then one warehouse build; returns the DuckDB file.
     ``results_page_size`` shrinks the async result pages, so that a day takes many."""
     control = SandboxSession(url_of(sandbox))
@@ -98,8 +110,9 @@ def operate(sandbox, data_dir: Path, profile: Profile, task=None, extra: dict | 
     if results_page_size:
         for name in ("conversations", "journey_events"):
             query = extractor.endpoints[name]
-            extractor.endpoints[name] = replace(query, results=replace(
-                query.results, params={**query.results.params, "pageSize": results_page_size}))
+            extractor.endpoints[name] = replace(
+                query, results=replace(query.results, params={**query.results.params, "pageSize": results_page_size})
+            )
     days = days_of(profile)
     for day in days:
         control.control(now=run_at(day).isoformat())
@@ -129,8 +142,12 @@ def ledger(profile):
         return
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     (REPORT_DIR / "fault-report.json").write_text(json.dumps({"profile": profile.name, "scenarios": entries}, indent=2))
-    lines = [f"# Fault suite ({profile.name} profile: {profile.days} days, {profile.customers} customers)", "",
-             "| scenario | fault kind | injected | warehouse equals the fault-free one |", "|---|---|---|---|"]
+    lines = [
+        f"# Fault suite ({profile.name} profile: {profile.days} days, {profile.customers} customers)",
+        "",
+        "| scenario | fault kind | injected | warehouse equals the fault-free one |",
+        "|---|---|---|---|",
+    ]
     for scenario, entry in entries.items():
         for kind, count in sorted(entry["injected"].items()):
             lines.append(f"| {scenario} | {kind} | {count} | {'yes' if entry['equal'] else 'NO'} |")
@@ -139,8 +156,13 @@ def ledger(profile):
 
 def cli_env(sandbox, data_dir: Path) -> dict[str, str]:
     """The environment an extract task process gets: the connection, the key, the data directory."""
-    conn = {"conn_type": "http", "host": url_of(sandbox), "login": "sandbox", "password": "sandbox-secret",
-            "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000}}
+    conn = {
+        "conn_type": "http",
+        "host": url_of(sandbox),
+        "login": "sandbox",
+        "password": "sandbox-secret",
+        "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000},
+    }
     return {**warehouse_env(data_dir), "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn)}
 
 
@@ -157,7 +179,8 @@ def broken_slices(data_dir: Path) -> list[str]:
             continue
         files = json.loads(manifest_path.read_text())["files"]
         on_disk = {p.name for p in directory.iterdir() if p.is_file() and p.name != "_manifest.json"}
-        if on_disk != set(files) or any(hashlib.sha256((directory / name).read_bytes()).hexdigest() != digest
-                                        for name, digest in files.items()):
+        if on_disk != set(files) or any(
+            hashlib.sha256((directory / name).read_bytes()).hexdigest() != digest for name, digest in files.items()
+        ):
             broken.append(str(directory.relative_to(data_dir)))
     return broken

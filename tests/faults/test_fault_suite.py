@@ -21,12 +21,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from genesys_elt.warehouse import dbt as warehouse
 from genesys_elt.landing.layout import RAW
 from genesys_elt.landing.reader import page_text
-from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.readers.report import write_report
 from genesys_elt.settings import warehouse_from_env
+from genesys_elt.warehouse import dbt as warehouse
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES
+from genesys_elt.warehouse.postgres import drop_postgres_database, fresh_postgres_database
 from genesys_sandbox.limits import FAULT_KINDS
 from tests.conftest import SandboxSession, url_of
 from tests.extract.conftest import find_leaks
@@ -51,8 +52,12 @@ def settle(name: str, injected: dict[str, int], db, reference, ledger, load_diff
     marts = duckdb_mart_rows(db)
     compared = [table for table in reference["marts"] if not (load_differs and table == "load_audit")]
     differing = [table for table in compared if content_hash(marts[table]) != content_hash(reference["marts"][table])]
-    ledger[name] = {"injected": injected, "equal": not differing, "differing_tables": differing,
-                    **({"note": "load_audit counts the repeats it received; not compared"} if load_differs else {})}
+    ledger[name] = {
+        "injected": injected,
+        "equal": not differing,
+        "differing_tables": differing,
+        **({"note": "load_audit counts the repeats it received; not compared"} if load_differs else {}),
+    }
     assert not differing, f"{name}: {differing} differ from the fault-free warehouse"
 
 
@@ -95,8 +100,9 @@ def test_tokens_revoked_expiring_and_a_failing_token_endpoint(profile, reference
     settle("auth", injected, db, reference, ledger)
 
 
-def test_async_jobs_that_fail_expire_or_stall_fail_their_task_and_a_retry_completes(profile, reference, ledger,
-                                                                                       tmp_path):
+def test_async_jobs_that_fail_expire_or_stall_fail_their_task_and_a_retry_completes(
+    profile, reference, ledger, tmp_path
+):
     sandbox = fault_sandbox(profile)
     control = SandboxSession(url_of(sandbox))
     outcomes = itertools.cycle(["FAILED", "EXPIRED", "STALLED"])
@@ -114,19 +120,24 @@ def test_async_jobs_that_fail_expire_or_stall_fail_their_task_and_a_retry_comple
         sandbox.shutdown()
     messages = [message for stream, _, message in retries.failures if stream in ("conversations", "journey_events")]
     assert len(messages) == len(forced) == profile.job_faults, retries.failures
-    says = {"FAILED": r"ended (FAILED|failed)", "EXPIRED": r"ended (EXPIRED|expired)",  # journey states are lower case
-            "STALLED": r"still (PENDING|running) after [\d.]+s; a retry submits a new job"}
+    says = {
+        "FAILED": r"ended (FAILED|failed)",
+        "EXPIRED": r"ended (EXPIRED|expired)",  # journey states are lower case
+        "STALLED": r"still (PENDING|running) after [\d.]+s; a retry submits a new job",
+    }
     for outcome, message in zip(forced, messages):  # each failure says what happened to the job
         assert re.search(says[outcome], message), (outcome, message)
     injected = {f"job_{outcome.lower()}": forced.count(outcome) for outcome in set(forced)}
     settle("async_jobs", injected, db, reference, ledger)
 
 
-
 def async_records_landed(data_dir) -> int:
     """Records landed for the async-query streams, repeats included (landing keeps what it got)."""
-    return sum(json.loads(m.read_text())["records"] for stream in ("conversations", "journey_events")
-               for m in data_dir.glob(f"raw/genesys/{stream}/date=*/_manifest.json"))
+    return sum(
+        json.loads(m.read_text())["records"]
+        for stream in ("conversations", "journey_events")
+        for m in data_dir.glob(f"raw/genesys/{stream}/date=*/_manifest.json")
+    )
 
 
 def test_records_repeated_across_result_pages_count_once(profile, reference, ledger, tmp_path):
@@ -138,7 +149,9 @@ def test_records_repeated_across_result_pages_count_once(profile, reference, led
     repeats = async_records_landed(tmp_path) - async_records_landed(reference["db"].parent)
     assert repeats > 0, "no page repeated a record"
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("select count(*) from marts.load_audit where received <> records + rejected").fetchone() == (0,)
+        assert con.execute("select count(*) from marts.load_audit where received <> records + rejected").fetchone() == (
+            0,
+        )
     settle("duplicates_across_pages", {"repeated_records": repeats}, db, reference, ledger, load_differs=True)
 
 
@@ -151,8 +164,11 @@ def _writing_a_slice(process: subprocess.Popen, stream_dir: Path, day, timeout: 
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         try:
-            if any(name.startswith(".tmp-") and f"date={day.isoformat()}" in os.path.join(top, name)
-                   for top, dirs, _ in os.walk(stream_dir) for name in dirs):
+            if any(
+                name.startswith(".tmp-") and f"date={day.isoformat()}" in os.path.join(top, name)
+                for top, dirs, _ in os.walk(stream_dir)
+                for name in dirs
+            ):
                 return True
         except OSError:  # a directory renamed away mid-walk
             pass
@@ -161,7 +177,8 @@ def _writing_a_slice(process: subprocess.Popen, stream_dir: Path, day, timeout: 
 
 
 def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_rerun_completes(
-        profile, reference, ledger, tmp_path):
+    profile, reference, ledger, tmp_path
+):
     sandbox = fault_sandbox(profile, latency_ms=15)
     env = cli_env(sandbox, tmp_path)
     chance = random.Random(profile.kills)
@@ -170,8 +187,9 @@ def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_reru
     def kill_one_first(stream, day, attempt):
         if stream not in KILLABLE or attempt > 1 or len(killed) + len(finished_first) >= profile.kills:
             return
-        process = subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            extract_command(stream, day), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         # Once a slice is half-written, a short random wait puts the kill between pages or among the renames.
         if _writing_a_slice(process, tmp_path / RAW / stream, day):
             time.sleep(chance.uniform(0.0, 0.2))
@@ -200,8 +218,10 @@ def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, referen
     def twin_runs_then_a_build(stream, day, attempt):
         if stream not in KILLABLE or attempt > 1:
             return
-        twins = [subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE) for _ in range(2)]
+        twins = [
+            subprocess.Popen(extract_command(stream, day), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
         builder = None
         if stream == "journey_events":  # a dbt build reading raw files while slices are replaced
             builder = threading.Thread(target=build_quietly)
@@ -227,8 +247,7 @@ def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, referen
         sandbox.shutdown()
     assert not problems, problems
     assert pairs and builds
-    settle("concurrency", {"twin_slice_runs": len(pairs), "overlapping_dbt_builds": len(builds)},
-           db, reference, ledger)
+    settle("concurrency", {"twin_slice_runs": len(pairs), "overlapping_dbt_builds": len(builds)}, db, reference, ledger)
 
 
 def test_bad_records_are_rejected_with_their_reason_and_every_count_adds_up(profile, reference, ledger, tmp_path):
@@ -240,8 +259,10 @@ def test_bad_records_are_rejected_with_their_reason_and_every_count_adds_up(prof
         sandbox.shutdown()
     with duckdb.connect(str(db), read_only=True) as con:
         rejected = con.execute("select stream, reason, record from marts.rejected_records").fetchall()
-        unbalanced = con.execute("select stream, slice_date, part, received, records, rejected from marts.load_audit "
-                                 "where status = 'landed' and received <> records + rejected").fetchall()
+        unbalanced = con.execute(
+            "select stream, slice_date, part, received, records, rejected from marts.load_audit "
+            "where status = 'landed' and received <> records + rejected"
+        ).fetchall()
         audit_rejected = con.execute("select sum(rejected) from marts.load_audit where status = 'landed'").fetchone()[0]
         conversations = {c for (c,) in con.execute("select conversation_id from marts.fact_conversation").fetchall()}
     with duckdb.connect(str(reference["db"]), read_only=True) as con:
@@ -255,8 +276,12 @@ def test_bad_records_are_rejected_with_their_reason_and_every_count_adds_up(prof
     assert audit_rejected == len(rejected)  # every refused record is in the table, once per landed slice
     assert {i for i in damaged if i in clean} <= rejected_ids  # the damaged conversations were all refused
     assert conversations == clean - damaged  # and nothing else was lost
-    ledger["bad_records"] = {"injected": {"damaged_records": len(damaged)}, "equal": conversations == clean - damaged,
-                             "differing_tables": [], "note": "compared: fact_conversation minus the damaged records"}
+    ledger["bad_records"] = {
+        "injected": {"damaged_records": len(damaged)},
+        "equal": conversations == clean - damaged,
+        "differing_tables": [],
+        "note": "compared: fact_conversation minus the damaged records",
+    }
 
     # The rejects reach a server warehouse the same way.
     database = f"genesys_elt_fault_rejects_{profile.name}"
@@ -273,15 +298,18 @@ def test_a_whole_faulted_run_leaks_no_secret_token_or_clear_pii(profile, tmp_pat
     """Faults, bad records and revoked tokens, then the warehouse and the report; every log line,
     task failure, manifest, raw and rejects file, warehouse table and the report are scanned."""
     caplog.set_level(logging.DEBUG)
-    sandbox = fault_sandbox(profile, fault_rate=profile.transport_rate, bad_record_rate=profile.bad_record_rate,
-                            token_ttl_seconds=5)
+    sandbox = fault_sandbox(
+        profile, fault_rate=profile.transport_rate, bad_record_rate=profile.bad_record_rate, token_ttl_seconds=5
+    )
     retries = TaskRetries()
     try:
         db = operate(sandbox, tmp_path, profile, task=retries, max_attempts=profile.burst * 2 + 4)
         report = write_report(warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(db)}), tmp_path / "report.html")
-        haystacks = {"log": "\n".join(r.getMessage() for r in caplog.records),
-                     "task failures": "\n".join(message for *_, message in retries.failures),
-                     "report": report.read_text()}
+        haystacks = {
+            "log": "\n".join(r.getMessage() for r in caplog.records),
+            "task failures": "\n".join(message for *_, message in retries.failures),
+            "report": report.read_text(),
+        }
         dbt_log = warehouse.PROJECT_DIR / "logs" / "dbt.log"
         if dbt_log.exists():
             haystacks["dbt.log"] = dbt_log.read_text(errors="replace")
@@ -289,8 +317,10 @@ def test_a_whole_faulted_run_leaks_no_secret_token_or_clear_pii(profile, tmp_pat
             if path.is_file():
                 haystacks[str(path.relative_to(tmp_path))] = page_text(path)
         with duckdb.connect(str(db), read_only=True) as con:
-            tables = con.execute("select table_schema, table_name from information_schema.tables "
-                                 "where table_schema not in ('information_schema', 'pg_catalog')").fetchall()
+            tables = con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema not in ('information_schema', 'pg_catalog')"
+            ).fetchall()
             for schema, table in tables:
                 rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
                 haystacks[f"{schema}.{table}"] = "\n".join(map(str, rows))

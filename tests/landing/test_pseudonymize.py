@@ -7,7 +7,8 @@ import string
 
 import phonenumbers
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from genesys_elt.landing.pseudonymize import Pseudonymizer, normalize_email, normalize_phone
 
@@ -15,12 +16,19 @@ KEY = b"unit-test-key-0123456789"
 PSEUDONYMIZER = Pseudonymizer(b"property-test-key-0123456789")
 
 
-@pytest.mark.parametrize("raw,region,expected", [
-    ("4155550199", "US", "+14155550199"), ("+1 415-555-0199", "US", "+14155550199"),
-    ("tel:+14155550199", "US", "+14155550199"), ("(415) 555-0199", "US", "+14155550199"),
-    ("07700 900123", "GB", "+447700900123"), ("+44 (0)7700 900123", "US", "+447700900123"),
-    ("not a phone", "US", None), ("", "US", None),
-])
+@pytest.mark.parametrize(
+    "raw,region,expected",
+    [
+        ("4155550199", "US", "+14155550199"),
+        ("+1 415-555-0199", "US", "+14155550199"),
+        ("tel:+14155550199", "US", "+14155550199"),
+        ("(415) 555-0199", "US", "+14155550199"),
+        ("07700 900123", "GB", "+447700900123"),
+        ("+44 (0)7700 900123", "US", "+447700900123"),
+        ("not a phone", "US", None),
+        ("", "US", None),
+    ],
+)
 def test_phones_normalize_to_e164(raw, region, expected):
     assert normalize_phone(raw, region) == expected
 
@@ -35,14 +43,24 @@ def test_pseudonyms_are_keyed_stable_and_follow_normalization():
     with pytest.raises(ValueError):
         Pseudonymizer(b"short")
 
+
 regions = st.sampled_from(["US", "GB", "DE", "FR", "BR", "IN", "AU", "JP", "ZA", "MX"])
 
-formats = st.sampled_from([phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-                           phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.RFC3966])
+formats = st.sampled_from(
+    [
+        phonenumbers.PhoneNumberFormat.E164,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.RFC3966,
+    ]
+)
 
 
-@given(region=regions, style=formats, kind=st.sampled_from([phonenumbers.PhoneNumberType.MOBILE,
-                                                           phonenumbers.PhoneNumberType.FIXED_LINE]))
+@given(
+    region=regions,
+    style=formats,
+    kind=st.sampled_from([phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]),
+)
 def test_a_number_written_any_way_normalizes_to_one_e164(region, style, kind):
     number = phonenumbers.example_number_for_type(region, kind)
     assume(number is not None)
@@ -62,9 +80,14 @@ def test_normalizing_hostile_text_never_raises(text):
         assert re.fullmatch(r"pii_(phone|phone_raw|email|handle)_[0-9a-f]{32}", token), token
 
 
-@given(local=st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=20),
-       domain=st.text(string.ascii_letters, min_size=1, max_size=12), pad=st.text(" \t", max_size=3))
+@given(
+    local=st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=20),
+    domain=st.text(string.ascii_letters, min_size=1, max_size=12),
+    pad=st.text(" \t", max_size=3),
+)
 def test_emails_match_whatever_their_case_and_padding(local, domain, pad):
     email = f"{local}@{domain}.com"
-    assert normalize_email(pad + email.upper() + pad) == normalize_email(email) == normalize_email(normalize_email(email))
+    assert (
+        normalize_email(pad + email.upper() + pad) == normalize_email(email) == normalize_email(normalize_email(email))
+    )
     assert PSEUDONYMIZER.email(pad + email.swapcase()) == PSEUDONYMIZER.email(email)

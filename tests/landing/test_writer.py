@@ -8,7 +8,8 @@ import json
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genesys_elt.landing.layout import slice_dir
 from genesys_elt.landing.pseudonymize import Pseudonymizer
@@ -25,8 +26,14 @@ DAY = date(2026, 11, 20)
 def test_a_slice_is_replaced_whole_and_a_failed_run_leaves_the_previous_one(tmp_path):
     p = Pseudonymizer(KEY)
     day = date(2026, 11, 20)
-    event = {"id": "e1", "eventType": "web.pageview", "createdDate": "2026-11-20T10:00:00.000Z",
-             "session": {"id": "s"}, "customerId": "cookie-1", "customerIdType": "cookie"}
+    event = {
+        "id": "e1",
+        "eventType": "web.pageview",
+        "createdDate": "2026-11-20T10:00:00.000Z",
+        "session": {"id": "s"},
+        "customerId": "cookie-1",
+        "customerIdType": "cookie",
+    }
     with SliceWriter(tmp_path, "journey_events", day, p) as writer:
         writer.write_page([event, {"id": "bad"}])
         first = writer.commit()
@@ -65,8 +72,11 @@ def test_a_crash_between_the_renames_is_recovered(tmp_path):
 
 records = st.one_of(
     st.builds(lambda n: valid_event(f"e{n}"), st.integers(min_value=0, max_value=50)),  # repeats across pages
-    st.builds(lambda n, t: valid_event(f"e{n}", created=t), st.integers(0, 50), st.sampled_from(
-        ["2026-11-20T10:00:00", "2026-13-45T25:61:00Z", "", "yesterday"])),
+    st.builds(
+        lambda n, t: valid_event(f"e{n}", created=t),
+        st.integers(0, 50),
+        st.sampled_from(["2026-11-20T10:00:00", "2026-13-45T25:61:00Z", "", "yesterday"]),
+    ),
     json_values,
 )
 

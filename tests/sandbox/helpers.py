@@ -37,7 +37,9 @@ def conversations_job(api, interval: str, page_size: int = 1000, **query) -> lis
 
 
 def journey_query(api, start: str, end: str, page_size: int = 1000) -> list[dict]:
-    submitted = api.ok("POST", JQ, json={"type": "journey", "timeRange": {"type": "absolute", "from": start, "to": end}})
+    submitted = api.ok(
+        "POST", JQ, json={"type": "journey", "timeRange": {"type": "absolute", "from": start, "to": end}}
+    )
     assert wait_for_job(api, f"{JQ}/{submitted['id']}", {"completed", "failed", "expired"})["state"] == "completed"
     events, cursor = [], None
     while True:

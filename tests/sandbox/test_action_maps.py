@@ -20,9 +20,16 @@ AGGREGATES = "/api/v2/analytics/journeys/aggregates/query"
 
 
 def aggregates(api, first: date, end: date, **body) -> dict:
-    return api.ok("POST", AGGREGATES, json={
-        "interval": f"{first}T00:00:00.000Z/{end}T00:00:00.000Z", "granularity": "P1D",
-        "groupBy": ["journeyActionMapId", "journeyActionMapVersion"], **body})
+    return api.ok(
+        "POST",
+        AGGREGATES,
+        json={
+            "interval": f"{first}T00:00:00.000Z/{end}T00:00:00.000Z",
+            "granularity": "P1D",
+            "groupBy": ["journeyActionMapId", "journeyActionMapVersion"],
+            **body,
+        },
+    )
 
 
 def days_of(sandbox) -> tuple[date, date]:
@@ -38,8 +45,9 @@ def test_action_maps_and_aggregates_are_the_sdk_models(api, shared_sandbox):
     one = api.ok("GET", f"{AM}/{listing['entities'][0]['id']}")
     assert not conformance_errors(one, "ActionMap") and one == listing["entities"][0]
     body = aggregates(api, *days_of(shared_sandbox), metrics=list(METRICS))
-    assert not conformance_errors(body, "JourneyAggregateQueryResponse"), \
-        conformance_errors(body, "JourneyAggregateQueryResponse")[:5]
+    assert not conformance_errors(body, "JourneyAggregateQueryResponse"), conformance_errors(
+        body, "JourneyAggregateQueryResponse"
+    )[:5]
     assert {m["metric"] for c in body["results"] for d in c["data"] for m in d["metrics"]} == set(METRICS)
 
 
@@ -51,7 +59,9 @@ def test_aggregates_are_the_truths_funnels_with_each_days_version(api, shared_sa
         for data in container["data"]:
             day = data["interval"][:10]
             served[(group["journeyActionMapId"], day)] = (
-                int(group["journeyActionMapVersion"]), {m["metric"]: m["stats"]["count"] for m in data["metrics"]})
+                int(group["journeyActionMapVersion"]),
+                {m["metric"]: m["stats"]["count"] for m in data["metrics"]},
+            )
     expected = {}
     for map_id, action_map in truth.items():
         for day, counts in action_map["funnel"].items():
@@ -89,8 +99,14 @@ def test_a_deactivated_map_says_so_and_when_it_ended(api, shared_sandbox):
 def test_aggregates_refuse_what_they_do_not_serve(api, shared_sandbox):
     first, _ = days_of(shared_sandbox)
     for bad in ({"granularity": "PT1H"}, {"groupBy": ["journeyActionId"]}, {"metrics": ["nWebActionsTimedout"]}):
-        response = api.post(AGGREGATES, json={"interval": f"{first}T00:00:00.000Z/{first + timedelta(days=1)}T00:00:00.000Z",
-                                              "granularity": "P1D", **bad})
+        response = api.post(
+            AGGREGATES,
+            json={
+                "interval": f"{first}T00:00:00.000Z/{first + timedelta(days=1)}T00:00:00.000Z",
+                "granularity": "P1D",
+                **bad,
+            },
+        )
         assert response.status_code == 400 and response.json()["code"] == "bad.request", bad
 
 

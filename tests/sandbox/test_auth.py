@@ -14,8 +14,12 @@ pytestmark = pytest.mark.integration
 
 
 def test_wrong_secret_missing_and_unknown_tokens_get_401(api):
-    response = api.http.post(f"{api.base_url}/oauth/token", data={"grant_type": "client_credentials"},
-                             auth=("sandbox", "not-the-secret"), timeout=10)
+    response = api.http.post(
+        f"{api.base_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("sandbox", "not-the-secret"),
+        timeout=10,
+    )
     assert response.status_code == 401
     assert api.http.get(f"{api.base_url}{PE}/campaigns", timeout=10).status_code == 401
     response = api.http.get(f"{api.base_url}{PE}/campaigns", headers={"Authorization": "Bearer forged"}, timeout=10)
@@ -41,6 +45,7 @@ def test_tokens_carry_the_scopes_their_client_was_configured_with(sandbox_factor
     assert api.ok("GET", "/api/v2/tokens/me")["authorizedScope"] == token["scope"].split()
 
     from tests.conftest import SandboxSession, url_of
+
     limited = SandboxSession(url_of(sandbox), reader)
     assert limited.login()["scope"] == "journey:readonly"
     denied = limited.get(f"{PE}/campaigns")
@@ -49,7 +54,11 @@ def test_tokens_carry_the_scopes_their_client_was_configured_with(sandbox_factor
 
 def test_client_spec_parsing():
     client = OAuthClient.parse("id:secret:analytics:readonly journey:readonly")
-    assert (client.client_id, client.secret, client.scopes) == ("id", "secret", ("analytics:readonly", "journey:readonly"))
+    assert (client.client_id, client.secret, client.scopes) == (
+        "id",
+        "secret",
+        ("analytics:readonly", "journey:readonly"),
+    )
     assert "journey:readonly" in OAuthClient.parse("id:secret").scopes
     with pytest.raises(ValueError):
         OAuthClient.parse("no-secret")

@@ -16,15 +16,24 @@ pytestmark = pytest.mark.integration
 
 def _conversation(api, conv_id: str, day: str) -> dict:
     next_day = (parse_iso(f"{day}T00:00:00Z") + timedelta(days=1)).date().isoformat()
-    found = [c for c in conversations_job(api, f"{day}T00:00:00.000Z/{next_day}T00:00:00.000Z")
-             if c["conversationId"] == conv_id]
+    found = [
+        c
+        for c in conversations_job(api, f"{day}T00:00:00.000Z/{next_day}T00:00:00.000Z")
+        if c["conversationId"] == conv_id
+    ]
     assert len(found) == 1
     return found[0]
 
 
 def _wrapup_codes(conv: dict) -> list[str]:
-    return [s.get("wrapUpCode") for p in conv["participants"] if p["purpose"] == "agent"
-            for sess in p["sessions"] for s in sess["segments"] if s["segmentType"] == "wrapup"]
+    return [
+        s.get("wrapUpCode")
+        for p in conv["participants"]
+        if p["purpose"] == "agent"
+        for sess in p["sessions"]
+        for s in sess["segments"]
+        if s["segmentType"] == "wrapup"
+    ]
 
 
 def test_wrap_up_code_arrives_a_day_late(sandbox_factory):
@@ -86,8 +95,12 @@ def test_scorecards_settle_over_48_hours_and_retraining_recomputes_history(sandb
     org = sandbox.api.org
     truth = ground_truth(org)
     # A retraining with three settled days before it, inside the generated range.
-    scorecard, index = next((s, i) for s in org.scorecards for i in range(1, len(s.versions))
-                            if (s.versions[i].trained_at - timedelta(days=3)).date() >= org.config.first_day)
+    scorecard, index = next(
+        (s, i)
+        for s in org.scorecards
+        for i in range(1, len(s.versions))
+        if (s.versions[i].trained_at - timedelta(days=3)).date() >= org.config.first_day
+    )
     previous, retrain = scorecard.versions[index - 1], scorecard.versions[index]
     day = (retrain.trained_at - timedelta(days=3)).date()
     params = {**day_params(day.isoformat(), (day + timedelta(days=1)).isoformat()), "metric": "performance"}
@@ -99,12 +112,18 @@ def test_scorecards_settle_over_48_hours_and_retraining_recomputes_history(sandb
     settled = api.ok("GET", path, params=params)
     assert early["modelVersion"] == settled["modelVersion"] == previous.version
     assert early["performanceMetrics"]["actualConversionRate"] < settled["performanceMetrics"]["actualConversionRate"]
-    assert settled["performanceMetrics"] == truth["scorecards"][scorecard.id]["metrics"][previous.version][day.isoformat()]["performanceMetrics"]
+    assert (
+        settled["performanceMetrics"]
+        == truth["scorecards"][scorecard.id]["metrics"][previous.version][day.isoformat()]["performanceMetrics"]
+    )
 
     api.control(now=iso(retrain.trained_at + timedelta(hours=1)))
     recomputed = api.ok("GET", path, params=params)
     assert recomputed["modelVersion"] == retrain.version and recomputed["retrainedAt"] == iso(retrain.trained_at)
-    assert recomputed["performanceMetrics"] == truth["scorecards"][scorecard.id]["metrics"][retrain.version][day.isoformat()]["performanceMetrics"]
+    assert (
+        recomputed["performanceMetrics"]
+        == truth["scorecards"][scorecard.id]["metrics"][retrain.version][day.isoformat()]["performanceMetrics"]
+    )
     assert recomputed["performanceMetrics"] != settled["performanceMetrics"]
 
 
@@ -127,9 +146,13 @@ def test_campaign_funnels_equal_the_truth(api, shared_sandbox):
     truth = ground_truth(shared_sandbox.api.org)
     for campaign_id, campaign in truth["campaigns"].items():
         for day, steps in list(campaign["funnel"].items())[:3]:
-            response = api.get(f"{PE}/campaigns/{campaign_id}/analytics",
-                               params={**day_params(day, (parse_iso(day + "T00:00:00Z") + timedelta(days=1)).date().isoformat()),
-                                       "groupBy": "step"})
+            response = api.get(
+                f"{PE}/campaigns/{campaign_id}/analytics",
+                params={
+                    **day_params(day, (parse_iso(day + "T00:00:00Z") + timedelta(days=1)).date().isoformat()),
+                    "groupBy": "step",
+                },
+            )
             if response.status_code == 404:  # archived by the shared sandbox's clock
                 assert campaign["statuses"][-1]["status"] == "archived"
                 continue

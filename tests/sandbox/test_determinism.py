@@ -14,8 +14,11 @@ def _bodies(api) -> list[bytes]:
     job_id = api.ok("POST", JOBS, json={"interval": "2026-11-19T00:00:00.000Z/2026-11-21T00:00:00.000Z"})["jobId"]
     wait_for_job(api, f"{JOBS}/{job_id}", {"FULFILLED"})
     bodies.append(api.get(f"{JOBS}/{job_id}/results", params={"pageSize": 1000}).content)
-    query = api.ok("POST", JQ, json={"type": "journey", "timeRange": {"from": "2026-11-20T00:00:00.000Z",
-                                                                      "to": "2026-11-21T00:00:00.000Z"}})
+    query = api.ok(
+        "POST",
+        JQ,
+        json={"type": "journey", "timeRange": {"from": "2026-11-20T00:00:00.000Z", "to": "2026-11-21T00:00:00.000Z"}},
+    )
     wait_for_job(api, f"{JQ}/{query['id']}", {"completed"})
     page = api.ok("GET", f"{JQ}/{query['id']}/results", params={"pageSize": 10000})
     bodies.append(repr(page["events"]).encode())

@@ -34,8 +34,19 @@ def test_same_seed_gives_byte_identical_truth_and_another_seed_does_not(truth):
 
 def test_every_planted_trap_is_present(truth):
     kinds = {t["kind"] for t in truth["traps"]}
-    assert {"nat_household", "shared_computer", "three_contacts", "contact_merge", "unverified_phone",
-            "clock_skew", "handoff", "late_wrapup", "in_progress", "campaign_archived", "campaign_paused"} <= kinds
+    assert {
+        "nat_household",
+        "shared_computer",
+        "three_contacts",
+        "contact_merge",
+        "unverified_phone",
+        "clock_skew",
+        "handoff",
+        "late_wrapup",
+        "in_progress",
+        "campaign_archived",
+        "campaign_paused",
+    } <= kinds
 
 
 def test_verified_links_never_join_two_people(truth):
@@ -57,7 +68,11 @@ def test_links_do_reach_across_channels(truth):
 def test_traps_are_true_traps(org, truth):
     shared = [t for t in truth["traps"] if t["kind"] == "shared_computer"]
     assert all(len(set(t["persons"])) == 2 for t in shared)
-    assert all(truth["owner"][f"cookie:{t['cookie']}"] == t["persons"] for t in shared if f"cookie:{t['cookie']}" in truth["owner"])
+    assert all(
+        truth["owner"][f"cookie:{t['cookie']}"] == t["persons"]
+        for t in shared
+        if f"cookie:{t['cookie']}" in truth["owner"]
+    )
     nat = [t for t in truth["traps"] if t["kind"] == "nat_household"]
     assert all(len(t["persons"]) >= 2 for t in nat)
     hijacks = [t for t in truth["traps"] if t["kind"] == "unverified_phone" and t["typedPhoneOwner"] != t["actor"]]

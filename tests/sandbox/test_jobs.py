@@ -75,8 +75,10 @@ def test_job_failure_rate_fails_some_jobs(sandbox_factory):
 
 def test_journey_query_states_and_failure(sandbox_factory):
     _, api = sandbox_factory()
-    body = {"type": "journey", "timeRange": {"type": "absolute", "from": "2026-11-20T00:00:00.000Z",
-                                             "to": "2026-11-21T00:00:00.000Z"}}
+    body = {
+        "type": "journey",
+        "timeRange": {"type": "absolute", "from": "2026-11-20T00:00:00.000Z", "to": "2026-11-21T00:00:00.000Z"},
+    }
     api.control(nextJobs={"outcome": "FAILED", "count": 1})
     submitted = api.ok("POST", JQ, json=body)
     assert submitted["state"] == "running"

@@ -10,7 +10,6 @@ import pytest
 
 from genesys_sandbox.org import ground_truth
 from genesys_sandbox.timefmt import day_start, iso
-
 from tests.conftest import END_DATE
 
 from .helpers import JOBS, conversations_job
@@ -52,22 +51,31 @@ def test_a_thread_stays_open_for_days_and_each_day_returns_it_open(sandbox_facto
     sandbox, api = sandbox_factory(customers=150, days=14)
     truth = ground_truth(sandbox.api.org)
     long_ids = {t["conversation"] for t in truth["traps"] if t["kind"] == "crosses_midnight" and t["days"] >= 3}
-    thread = next(c for c in sandbox.api.org.conversations if c.body["conversationId"] in long_ids
-                  and c.end < sandbox.clock())
+    thread = next(
+        c for c in sandbox.api.org.conversations if c.body["conversationId"] in long_ids and c.end < sandbox.clock()
+    )
     next_day = thread.day + timedelta(days=1)
     api.control(now=iso(day_start(next_day + timedelta(days=1)) + timedelta(hours=6)))
-    seen = next(r for r in conversations_job(api, _interval(next_day))
-                if r["conversationId"] == thread.body["conversationId"])
+    seen = next(
+        r for r in conversations_job(api, _interval(next_day)) if r["conversationId"] == thread.body["conversationId"]
+    )
     assert "conversationEnd" not in seen
     api.control(now=iso(thread.end + timedelta(hours=30)))
-    settled = next(r for r in conversations_job(api, _interval(next_day))
-                   if r["conversationId"] == thread.body["conversationId"])
+    settled = next(
+        r for r in conversations_job(api, _interval(next_day)) if r["conversationId"] == thread.body["conversationId"]
+    )
     assert settled["conversationEnd"] == iso(thread.end)
 
 
 def _wrap_up_codes(record: dict) -> list[str | None]:
-    return [s.get("wrapUpCode") for p in record["participants"] if p["purpose"] == "agent"
-            for sess in p["sessions"] for s in sess["segments"] if s["segmentType"] == "wrapup"]
+    return [
+        s.get("wrapUpCode")
+        for p in record["participants"]
+        if p["purpose"] == "agent"
+        for sess in p["sessions"]
+        for s in sess["segments"]
+        if s["segmentType"] == "wrapup"
+    ]
 
 
 def _segment_types(record: dict) -> list[str]:
@@ -77,16 +85,19 @@ def _segment_types(record: dict) -> list[str]:
 @pytest.mark.parametrize("kind", ["wrap_up_code", "hold_segment"])
 def test_a_record_is_corrected_three_to_five_days_after_it_ended(sandbox_factory, kind):
     sandbox, api = sandbox_factory(customers=300, days=14)
-    conv = next(c for c in sandbox.api.org.conversations
-                if c.late_change and c.late_change.kind == kind and not c.late_wrapup)
+    conv = next(
+        c for c in sandbox.api.org.conversations if c.late_change and c.late_change.kind == kind and not c.late_wrapup
+    )
     assert timedelta(days=3) <= conv.late_change.at - conv.end <= timedelta(days=5)
     end_day = conv.end.date()
     api.control(now=iso(conv.late_change.at - timedelta(minutes=5)))
-    before = next(r for r in conversations_job(api, _interval(end_day))
-                  if r["conversationId"] == conv.body["conversationId"])
+    before = next(
+        r for r in conversations_job(api, _interval(end_day)) if r["conversationId"] == conv.body["conversationId"]
+    )
     api.control(now=iso(conv.late_change.at + timedelta(minutes=5)))
-    after = next(r for r in conversations_job(api, _interval(end_day))
-                 if r["conversationId"] == conv.body["conversationId"])
+    after = next(
+        r for r in conversations_job(api, _interval(end_day)) if r["conversationId"] == conv.body["conversationId"]
+    )
     assert before["conversationEnd"] == after["conversationEnd"] == iso(conv.end)
     assert after == conv.body
     if kind == "wrap_up_code":

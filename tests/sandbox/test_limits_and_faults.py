@@ -21,7 +21,9 @@ CHEAP = "/api/v2/tokens/me"
 
 def test_rate_limit_answers_429_when_exceeded_and_not_before(sandbox_factory):
     second = OAuthClient.parse("second:second-secret")
-    sandbox, api = sandbox_factory(rate_limit_per_minute=30, clients=[OAuthClient.parse("sandbox:sandbox-secret"), second])
+    sandbox, api = sandbox_factory(
+        rate_limit_per_minute=30, clients=[OAuthClient.parse("sandbox:sandbox-secret"), second]
+    )
     statuses = [api.get(CHEAP).status_code for _ in range(30)]
     assert statuses == [200] * 30
     limited = api.get(CHEAP)
@@ -86,8 +88,12 @@ def test_a_storm_repeats_one_fault_kind_for_the_burst_and_kinds_can_be_chosen(sa
 def test_the_token_endpoint_can_fail_for_a_while(sandbox_factory):
     _, api = sandbox_factory()
     api.control(failTokenRequests=2)
-    statuses = [api.http.post(f"{api.base_url}/oauth/token", data={"grant_type": "client_credentials"},
-                              auth=("sandbox", "sandbox-secret")).status_code for _ in range(3)]
+    statuses = [
+        api.http.post(
+            f"{api.base_url}/oauth/token", data={"grant_type": "client_credentials"}, auth=("sandbox", "sandbox-secret")
+        ).status_code
+        for _ in range(3)
+    ]
     assert statuses == [503, 503, 200]
     assert api.stats()["faults"]["byKind"] == {"token_outage": 2}
 

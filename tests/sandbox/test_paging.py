@@ -26,12 +26,15 @@ def test_next_page_uri_is_followed_not_computed(api, shared_sandbox):
     campaign = max(shared_sandbox.api.org.campaigns, key=lambda c: len(c.steps))
     params = {**day_params("2026-11-18", "2026-11-19"), "groupBy": "step"}
     whole = api.ok("GET", f"{PE}/campaigns/{campaign.id}/analytics", params={**params, "pageSize": 1000})["steps"]
-    walked = follow_next_uri(api, f"{PE}/campaigns/{campaign.id}/analytics", "steps", link="nextPageUri",
-                             params={**params, "pageSize": 1})
+    walked = follow_next_uri(
+        api, f"{PE}/campaigns/{campaign.id}/analytics", "steps", link="nextPageUri", params={**params, "pageSize": 1}
+    )
     assert [s["stepId"] for s in walked] == [s["stepId"] for s in whole]
     assert len(whole) == len(campaign.steps) >= 4
     # Page arithmetic does not work: the API ignores a made-up pageNumber and repeats page one.
-    guessed = api.ok("GET", f"{PE}/campaigns/{campaign.id}/analytics", params={**params, "pageSize": 1, "pageNumber": 2})
+    guessed = api.ok(
+        "GET", f"{PE}/campaigns/{campaign.id}/analytics", params={**params, "pageSize": 1, "pageNumber": 2}
+    )
     assert guessed["steps"][0]["stepId"] == whole[0]["stepId"]
 
 
@@ -39,8 +42,11 @@ def test_cursor_on_conversation_job_results(api, shared_sandbox):
     interval = "2026-11-19T00:00:00.000Z/2026-11-21T00:00:00.000Z"
     walked = conversations_job(api, interval, page_size=7)
     # every conversation with activity in the interval, as the platform's jobs return them
-    expected = {c.body["conversationId"] for c in shared_sandbox.api.org.conversations
-                if c.body["conversationStart"][:10] <= "2026-11-20" and c.end.date().isoformat() >= "2026-11-19"}
+    expected = {
+        c.body["conversationId"]
+        for c in shared_sandbox.api.org.conversations
+        if c.body["conversationStart"][:10] <= "2026-11-20" and c.end.date().isoformat() >= "2026-11-19"
+    }
     assert _unique([c["conversationId"] for c in walked]) == expected and len(expected) > 50
 
 

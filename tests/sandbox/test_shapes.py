@@ -45,7 +45,9 @@ def test_conversation_details_job_shapes(api):
     purposes = {p["purpose"] for c in conversations for p in c["participants"]}
     assert {"customer", "agent", "acd", "ivr"} <= purposes
     for conv in conversations:
-        assert {"conversationId", "conversationStart", "originatingDirection", "divisionIds", "participants"} <= set(conv)
+        assert {"conversationId", "conversationStart", "originatingDirection", "divisionIds", "participants"} <= set(
+            conv
+        )
         for participant in conv["participants"]:
             for session in participant["sessions"]:
                 assert session["segments"], "every session has segments"
@@ -61,8 +63,11 @@ def test_external_contact_shapes(api, shared_sandbox):
         assert_conforms(body, "ExternalContact")
         assert body["id"] == contact_id
     crm = next(c for c in org.contacts.values() if c.external_id and not c.merged_into)
-    found = api.ok("POST", f"{EC}/identifierlookup/contacts",
-                   json={"type": "ExternalId", "value": crm.external_id, "externalSource": {"id": "crm"}})
+    found = api.ok(
+        "POST",
+        f"{EC}/identifierlookup/contacts",
+        json={"type": "ExternalId", "value": crm.external_id, "externalSource": {"id": "crm"}},
+    )
     assert_conforms(found, "ExternalContact")
     assert found["id"] == crm.id
     wanted = org.contact_order[:99] + ["no-such-contact"]
@@ -108,8 +113,11 @@ def test_campaign_and_scorecard_analytics_follow_the_seed_contract(api):
     assert {c["status"] for c in campaigns} <= {"active", "paused", "archived"}
     campaign = next(c for c in campaigns if c["status"] == "active")
     assert api.ok("GET", f"{PE}/campaigns/{campaign['id']}")["status"] == "active"
-    body = api.ok("GET", f"{PE}/campaigns/{campaign['id']}/analytics",
-                  params={**day_params(DAY, NEXT), "groupBy": "step", "pageSize": 1000})
+    body = api.ok(
+        "GET",
+        f"{PE}/campaigns/{campaign['id']}/analytics",
+        params={**day_params(DAY, NEXT), "groupBy": "step", "pageSize": 1000},
+    )
     assert set(body) >= {"campaignId", "dateFrom", "dateTo", "metrics", "steps", "nextPageUri"}
     assert set(body["metrics"]) == {"totalContacts", "totalConverted", "overallConversionRate", "averageScore"}
     assert body["nextPageUri"] is None
@@ -119,12 +127,27 @@ def test_campaign_and_scorecard_analytics_follow_the_seed_contract(api):
 
     scorecard = api.ok("GET", f"{PE}/scorecards")["entities"][0]
     assert {"id", "name", "modelVersion", "retrainedAt"} <= set(scorecard)
-    perf = api.ok("GET", f"{PE}/scorecards/{scorecard['id']}/analytics",
-                  params={**day_params(DAY, NEXT), "metric": "performance"})
-    assert set(perf) == {"scorecardId", "scorecardName", "dateFrom", "dateTo", "modelVersion", "retrainedAt",
-                         "performanceMetrics", "scoreDistribution"}
-    assert set(perf["performanceMetrics"]) == {"precision", "recall", "f1Score", "auc", "actualConversionRate",
-                                               "predictedConversionRate"}
+    perf = api.ok(
+        "GET", f"{PE}/scorecards/{scorecard['id']}/analytics", params={**day_params(DAY, NEXT), "metric": "performance"}
+    )
+    assert set(perf) == {
+        "scorecardId",
+        "scorecardName",
+        "dateFrom",
+        "dateTo",
+        "modelVersion",
+        "retrainedAt",
+        "performanceMetrics",
+        "scoreDistribution",
+    }
+    assert set(perf["performanceMetrics"]) == {
+        "precision",
+        "recall",
+        "f1Score",
+        "auc",
+        "actualConversionRate",
+        "predictedConversionRate",
+    }
     assert list(perf["scoreDistribution"]) == ["0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"]
 
 
@@ -138,9 +161,12 @@ def test_errors_use_the_genesys_error_body(api):
 
 def test_directory_listings_are_the_platform_shapes(api, shared_sandbox):
     directory = shared_sandbox.api.org.directory
-    for path, model in (("/api/v2/routing/queues", "QueueEntityListing"), ("/api/v2/users", "UserEntityListing"),
-                        ("/api/v2/routing/wrapupcodes", "WrapupCodeEntityListing"),
-                        ("/api/v2/authorization/divisions", "AuthzDivisionEntityListing")):
+    for path, model in (
+        ("/api/v2/routing/queues", "QueueEntityListing"),
+        ("/api/v2/users", "UserEntityListing"),
+        ("/api/v2/routing/wrapupcodes", "WrapupCodeEntityListing"),
+        ("/api/v2/authorization/divisions", "AuthzDivisionEntityListing"),
+    ):
         assert_conforms(api.ok("GET", path, params={"pageSize": 100}), model)
     # Users who left are listed only when asked for: the conversations they handled still name them.
     active = api.ok("GET", "/api/v2/users", params={"pageSize": 100})["entities"]

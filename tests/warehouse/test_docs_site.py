@@ -24,13 +24,18 @@ def site(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("docs_data")
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "duckdb"}
     env.pop("GENESYS_ELT_WAREHOUSE", None)
-    done = subprocess.run([sys.executable, "-m", "genesys_elt", "docs"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "genesys_elt", "docs"], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     index = data_dir / "docs" / "index.html"
     assert json.loads(done.stdout) == {"docs": str(index)}
-    return {"data_dir": data_dir, "index": index, "env": env,
-            "manifest": json.loads((index.parent / "manifest.json").read_text())}
+    return {
+        "data_dir": data_dir,
+        "index": index,
+        "env": env,
+        "manifest": json.loads((index.parent / "manifest.json").read_text()),
+    }
 
 
 def _shown(url: str) -> str:
@@ -52,8 +57,11 @@ def test_docs_from_nothing_leave_no_empty_warehouse_behind(site):
 
 
 def test_the_site_lists_every_mart_and_shows_each_column_with_its_description(site):
-    marts = {node["name"]: node for node in site["manifest"]["nodes"].values()
-             if node["resource_type"] == "model" and node["fqn"][1] == "marts"}
+    marts = {
+        node["name"]: node
+        for node in site["manifest"]["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
     assert set(marts) == set(MART_TABLES)
     for name, node in marts.items():
         assert node["description"], f"{name} has no description"
@@ -69,8 +77,9 @@ def test_the_site_lists_every_mart_and_shows_each_column_with_its_description(si
         assert _plain(node["description"])[:60] in pages[name], f"{name}: its description is not shown"
         for column, spec in node["columns"].items():
             # dbt renders markdown: compare the description's words, without its emphasis marks
-            assert column in pages[name] and _plain(spec["description"])[:50] in pages[name], \
+            assert column in pages[name] and _plain(spec["description"])[:50] in pages[name], (
                 f"{name}.{column} is not shown"
+            )
 
 
 def test_cosmos_plugin_serves_the_site_in_airflows_browse_menu(site, monkeypatch):
@@ -86,5 +95,6 @@ def test_cosmos_plugin_serves_the_site_in_airflows_browse_menu(site, monkeypatch
     assert page.status_code == 200 and "fact_predictive_journey" in page.text
     assert client.get(f"/{DOCS_SLUG}/manifest.json").json()["metadata"]["project_name"] == PROJECT
     views = CosmosAF3Plugin().external_views
-    assert [(view["name"], view["href"].endswith(f"/cosmos/{DOCS_SLUG}/dbt_docs_index.html")) for view in views] \
-        == [("Warehouse docs (dbt)", True)]
+    assert [(view["name"], view["href"].endswith(f"/cosmos/{DOCS_SLUG}/dbt_docs_index.html")) for view in views] == [
+        ("Warehouse docs (dbt)", True)
+    ]

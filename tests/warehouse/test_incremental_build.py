@@ -18,7 +18,8 @@ import pytest
 
 from genesys_elt.landing.reader import read_manifest
 from genesys_elt.warehouse import dbt as warehouse
-from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES
+from genesys_elt.warehouse.postgres import drop_postgres_database, fresh_postgres_database
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
@@ -36,10 +37,20 @@ def _change_a_conversation(sandbox, day: date) -> str:
     for conversation in sandbox.api.org.conversations:
         participants = conversation.body["participants"]
         named = [p for p in participants if p.get("externalContactId")]
-        wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
-                   if s.get("segmentType") == "wrapup"]
-        if conversation.day == day and named and wrapups and not conversation.late_wrapup \
-                and not conversation.late_change:
+        wrapups = [
+            s
+            for p in participants
+            for session in p.get("sessions", [])
+            for s in session.get("segments", [])
+            if s.get("segmentType") == "wrapup"
+        ]
+        if (
+            conversation.day == day
+            and named
+            and wrapups
+            and not conversation.late_wrapup
+            and not conversation.late_change
+        ):
             for participant in named:
                 del participant["externalContactId"]
             for segment in wrapups:
@@ -54,26 +65,49 @@ def _split_off_a_customers_last_conversation(sandbox, day: date, landed: list[da
     only conversation, and the contact had a signed-in web session on an earlier day: the customer
     it leaves keeps its key and lives on with no conversation at all. Returns the conversation's id and its former contact's."""
     org = sandbox.api.org
-    named_by = Counter(p["externalContactId"] for c in org.conversations for p in c.body["participants"]
-                       if p.get("externalContactId"))
-    tied = {value for c in org.conversations for p in c.body["participants"]
-            for value in [(p.get("attributes") or {}).get("correlationId")]
-            + [s.get("journeyCustomerSessionId") for s in p.get("sessions", [])]}
+    named_by = Counter(
+        p["externalContactId"] for c in org.conversations for p in c.body["participants"] if p.get("externalContactId")
+    )
+    tied = {
+        value
+        for c in org.conversations
+        for p in c.body["participants"]
+        for value in [(p.get("attributes") or {}).get("correlationId")]
+        + [s.get("journeyCustomerSessionId") for s in p.get("sessions", [])]
+    }
     tied |= {e["session"]["id"] for e in org.activity.events if e["session"]["type"] == "conversation"}
     for conversation in org.conversations:
         participants = conversation.body["participants"]
         named = [p for p in participants if p.get("externalContactId")]
-        wrapups = [s for p in participants for session in p.get("sessions", []) for s in session.get("segments", [])
-                   if s.get("segmentType") == "wrapup"]
-        if conversation.day != day or len(named) != 1 or not wrapups or conversation.late_wrapup \
-                or conversation.late_change or conversation.body["conversationId"] in tied:  # a telephony event names its contact
+        wrapups = [
+            s
+            for p in participants
+            for session in p.get("sessions", [])
+            for s in session.get("segments", [])
+            if s.get("segmentType") == "wrapup"
+        ]
+        if (
+            conversation.day != day
+            or len(named) != 1
+            or not wrapups
+            or conversation.late_wrapup
+            or conversation.late_change
+            or conversation.body["conversationId"] in tied
+        ):  # a telephony event names its contact
             continue
         contact = named[0]["externalContactId"]
         # a session from before the conversation's day: the customer's oldest node, which keeps its key
-        sessions = [s for s in org.sessions_by_contact.get(contact, [])
-                    if landed[0] <= date.fromisoformat(s["createdDate"][:10]) < day and s["id"] not in tied]
-        if named_by[contact] != 1 or not sessions or named[0].get("attributes") or \
-                any(s.get("journeyCustomerSessionId") for s in named[0]["sessions"]):
+        sessions = [
+            s
+            for s in org.sessions_by_contact.get(contact, [])
+            if landed[0] <= date.fromisoformat(s["createdDate"][:10]) < day and s["id"] not in tied
+        ]
+        if (
+            named_by[contact] != 1
+            or not sessions
+            or named[0].get("attributes")
+            or any(s.get("journeyCustomerSessionId") for s in named[0]["sessions"])
+        ):
             continue
         del named[0]["externalContactId"]
         for session in named[0]["sessions"]:
@@ -89,14 +123,24 @@ def _slice_checksum(data_dir, day: date) -> str | None:
 
 
 def _postgres_env(data_dir, database: str) -> dict:
-    return {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_DBT_TARGET": "postgres",
-            "GENESYS_ELT_PG_DATABASE": database, "GENESYS_ELT_PG_HOST": POSTGRES["host"],
-            "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]), "GENESYS_ELT_PG_USER": POSTGRES["user"]}
+    return {
+        **os.environ,
+        "GENESYS_ELT_DATA_DIR": str(data_dir),
+        "GENESYS_ELT_DBT_TARGET": "postgres",
+        "GENESYS_ELT_PG_DATABASE": database,
+        "GENESYS_ELT_PG_HOST": POSTGRES["host"],
+        "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]),
+        "GENESYS_ELT_PG_USER": POSTGRES["user"],
+    }
 
 
 def _parsed_days(con_execute, model: str) -> set[str]:
-    return {str(day) for (day,) in con_execute(
-        f"select distinct slice_date from {model} where parsed_at = (select max(parsed_at) from {model})")}
+    return {
+        str(day)
+        for (day,) in con_execute(
+            f"select distinct slice_date from {model} where parsed_at = (select max(parsed_at) from {model})"
+        )
+    }
 
 
 def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp_path):
@@ -120,8 +164,9 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
             changed = _change_a_conversation(sandbox, DAYS[-3])
             split, contact = _split_off_a_customers_last_conversation(sandbox, DAYS[-2], DAYS)
             with duckdb.connect(str(db), read_only=True) as con:
-                (key_before,), = con.execute("select customer_key from intermediate.int_customer_keys "
-                                             f"where node = 'conversation:{split}'").fetchall()
+                ((key_before,),) = con.execute(
+                    f"select customer_key from intermediate.int_customer_keys where node = 'conversation:{split}'"
+                ).fetchall()
             landed_before = {day: _slice_checksum(data_dir, day) for day in DAYS}
             control.control(now=run_at(DAYS[-1]).isoformat())
             extract_day(extractor, DAYS[-1], DAYS[0])  # day N+1, and its trailing days again
@@ -137,16 +182,21 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
                 assert str(DAYS[-1]) in reparsed and str(DAYS[-3]) in reparsed
                 assert reparsed == changed_slices, (reparsed, changed_slices)
                 assert _parsed_days(execute, "staging.stg_genesys__journey_events") == {str(DAYS[-1])}
-                assert execute(f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'") \
-                    == [(CHANGED_CODE,)]
+                assert execute(
+                    f"select wrap_up_code from marts.fact_conversation where conversation_id = '{changed}'"
+                ) == [(CHANGED_CODE,)]
                 # The customer the split conversation left keeps its key; the conversation has another.
-                (left,), = execute(f"select customer_key from intermediate.int_customer_keys where node = 'contact:{contact}'")
+                ((left,),) = execute(
+                    f"select customer_key from intermediate.int_customer_keys where node = 'contact:{contact}'"
+                )
                 assert left == key_before
-                assert execute(f"select customer_key <> '{left}' from marts.fact_conversation "
-                               f"where conversation_id = '{split}'") == [(True,)]
+                assert execute(
+                    f"select customer_key <> '{left}' from marts.fact_conversation where conversation_id = '{split}'"
+                ) == [(True,)]
                 rewritten, customers = execute(
                     "select count(distinct customer_key) filter (where built_at = (select max(built_at) from "
-                    "marts.customer_timeline)), count(distinct customer_key) from marts.customer_timeline")[0]
+                    "marts.customer_timeline)), count(distinct customer_key) from marts.customer_timeline"
+                )[0]
                 assert 0 < rewritten < customers, (rewritten, customers)  # the untouched keep their rows
                 # Customers active again keep their earlier rows: only the tail from the first change
                 # is ordered again, and only the changed nodes' touchpoints are written again.
@@ -156,7 +206,8 @@ def test_an_incremental_build_equals_a_full_refresh_on_duckdb_and_postgresql(tmp
                         f"active as (select distinct customer_key from {model} where built_at = (select built_at from latest)) "
                         f"select count(*) filter (where built_at = (select built_at from latest)), "
                         f"count(*) filter (where built_at < (select built_at from latest)) "
-                        f"from {model} where customer_key in (select customer_key from active)")[0]
+                        f"from {model} where customer_key in (select customer_key from active)"
+                    )[0]
                     assert 0 < written and 0 < kept, (model, written, kept)
             incremental = duckdb_mart_rows(db, same_warehouse=True)
             incremental_pg = postgres_mart_rows(dbname=database, **POSTGRES)
@@ -197,8 +248,9 @@ def test_a_day_removed_then_landed_again_builds_as_a_full_refresh_does(tmp_path)
                 directory.rename(aside / directory.parent.name / directory.name)
             warehouse.build()
             with duckdb.connect(str(db), read_only=True) as con:
-                assert con.execute("select count(*) from marts.fact_conversation "
-                                   f"where cast(started_at as date) = '{removed}'").fetchall() == [(0,)]
+                assert con.execute(
+                    f"select count(*) from marts.fact_conversation where cast(started_at as date) = '{removed}'"
+                ).fetchall() == [(0,)]
             for directory in day_dirs:
                 (aside / directory.parent.name / directory.name).rename(directory)
             warehouse.build()
@@ -206,7 +258,11 @@ def test_a_day_removed_then_landed_again_builds_as_a_full_refresh_does(tmp_path)
             warehouse.build(full_refresh=True)
         assert_same_marts(duckdb_mart_rows(db, same_warehouse=True), incremental)
         with duckdb.connect(str(db), read_only=True) as con:
-            assert con.execute("select count(*) from marts.fact_conversation "
-                               f"where cast(started_at as date) = '{removed}'").fetchall()[0][0] > 0
+            assert (
+                con.execute(
+                    f"select count(*) from marts.fact_conversation where cast(started_at as date) = '{removed}'"
+                ).fetchall()[0][0]
+                > 0
+            )
     finally:
         sandbox.shutdown()

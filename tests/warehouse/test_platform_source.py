@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from genesys_elt.errors import ConfigError
-from genesys_elt.streams import STREAM_NAMES
 from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
+from genesys_elt.streams import STREAM_NAMES
 from genesys_elt.warehouse import dbt as warehouse
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
@@ -21,8 +21,14 @@ from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 
 pytestmark = pytest.mark.integration
-FUNNEL = ("nWebActionsQualified", "nWebActionsOffered", "nWebActionsStarted", "nWebActionsEngaged",
-          "nWebActionsAccepted", "nJourneyOutcomesAchieved")
+FUNNEL = (
+    "nWebActionsQualified",
+    "nWebActionsOffered",
+    "nWebActionsStarted",
+    "nWebActionsEngaged",
+    "nWebActionsAccepted",
+    "nJourneyOutcomesAchieved",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +44,13 @@ def platform(tmp_path_factory):
                 control.control(now=run_at(day).isoformat())
                 extract_day(make_extractor(sandbox, data_dir), day, days[0])  # a new run: it probes the org again
             warehouse.build()
-            yield {"sandbox": sandbox, "data_dir": data_dir, "days": days, "db": data_dir / "warehouse.duckdb",
-                   "truth": ground_truth(sandbox.api.org)}
+            yield {
+                "sandbox": sandbox,
+                "data_dir": data_dir,
+                "days": days,
+                "db": data_dir / "warehouse.duckdb",
+                "truth": ground_truth(sandbox.api.org),
+            }
     finally:
         sandbox.shutdown()
 
@@ -58,11 +69,18 @@ def test_the_funnels_are_the_truths_action_map_funnels_count_for_count(platform)
             if day in loaded:
                 version = max(v["version"] for v in action_map["versions"] if v["since"][:10] <= day)
                 for sequence, metric in enumerate(FUNNEL, start=1):
-                    expected[(map_id, day, metric)] = (sequence, counts[metric], str(version),
-                                                       counts[metric] / counts[FUNNEL[0]])
-    rows = query(platform, """select campaign_id, cast(journey_date as varchar), step_id, step_sequence, contact_count,
+                    expected[(map_id, day, metric)] = (
+                        sequence,
+                        counts[metric],
+                        str(version),
+                        counts[metric] / counts[FUNNEL[0]],
+                    )
+    rows = query(
+        platform,
+        """select campaign_id, cast(journey_date as varchar), step_id, step_sequence, contact_count,
                                      model_version, conversion_rate, pending_backfill, source
-                              from marts.fact_predictive_journey""")
+                              from marts.fact_predictive_journey""",
+    )
     built = {(c, d, s): (seq, n, v, rate) for c, d, s, seq, n, v, rate, _, _ in rows}
     assert built.keys() == expected.keys() and len(built) > 200
     for key, (sequence, count, version, rate) in expected.items():
@@ -79,8 +97,12 @@ def test_the_funnels_are_the_truths_action_map_funnels_count_for_count(platform)
 def test_action_maps_are_the_campaigns_with_their_status(platform):
     truth = platform["truth"]["actionMaps"]
     last_run = run_at(platform["days"][-1]).isoformat().replace("+00:00", "Z")
-    rows = {c: (name, status, source) for c, name, status, source in query(
-        platform, "select campaign_id, campaign_name, campaign_status, source from marts.dim_predictive_campaign")}
+    rows = {
+        c: (name, status, source)
+        for c, name, status, source in query(
+            platform, "select campaign_id, campaign_name, campaign_status, source from marts.dim_predictive_campaign"
+        )
+    }
     assert set(rows) == set(truth)
     for map_id, action_map in truth.items():  # as the last run saw it
         active = [a["isActive"] for a in action_map["activity"] if a["since"] <= last_run][-1]
@@ -91,11 +113,16 @@ def test_action_maps_are_the_campaigns_with_their_status(platform):
 
 
 def test_scorecards_are_skipped_with_the_reason_and_their_metrics_stay_empty(platform):
-    audit = query(platform, """select stream, status, source, reason from marts.load_audit
-                               where stream in ('campaigns', 'campaign_journey', 'scorecards')""")
-    assert {(s, st, src) for s, st, src, _ in audit} == {("campaigns", "landed", "platform"),
-                                                         ("campaign_journey", "landed", "platform"),
-                                                         ("scorecards", "skipped", "platform")}
+    audit = query(
+        platform,
+        """select stream, status, source, reason from marts.load_audit
+                               where stream in ('campaigns', 'campaign_journey', 'scorecards')""",
+    )
+    assert {(s, st, src) for s, st, src, _ in audit} == {
+        ("campaigns", "landed", "platform"),
+        ("campaign_journey", "landed", "platform"),
+        ("scorecards", "skipped", "platform"),
+    }
     reasons = {reason for stream, _, _, reason in audit if stream == "scorecards"}
     assert len(reasons) == 1 and "offers no source for scorecards" in reasons.pop()
     assert query(platform, "select count(*) from marts.fact_scorecard_performance") == [(0,)]
@@ -114,8 +141,9 @@ def test_the_report_and_the_summary_say_where_the_data_came_from(platform, tmp_p
     from genesys_elt.readers.summary import stream_sources
     from genesys_elt.settings import warehouse_from_env
 
-    page = write_report(warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(platform["db"])}),
-                        tmp_path / "report.html").read_text()
+    page = write_report(
+        warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(platform["db"])}), tmp_path / "report.html"
+    ).read_text()
     assert "No scorecard metrics: the org&#x27;s API offers no source for scorecards" in page
     assert page.count('data-kind="funnel"') == len(platform["truth"]["actionMaps"])
     with duckdb.connect(str(platform["db"]), read_only=True) as con:
@@ -123,8 +151,13 @@ def test_the_report_and_the_summary_say_where_the_data_came_from(platform, tmp_p
 
 
 def test_journey_events_come_session_by_session_and_identity_holds(platform):
-    sources = dict(query(platform, """select stream, string_agg(distinct source, ',') from marts.load_audit
-                                      where status = 'landed' group by stream"""))
+    sources = dict(
+        query(
+            platform,
+            """select stream, string_agg(distinct source, ',') from marts.load_audit
+                                      where status = 'landed' group by stream""",
+        )
+    )
     assert sources["journey_events"] == "platform" and sources["journey_sessions"] == "platform"
     events = query(platform, "select count(*), count(distinct session_id) from staging.stg_genesys__journey_events")
     assert events[0][0] > 100 and events[0][1] > 20
@@ -132,8 +165,10 @@ def test_journey_events_come_session_by_session_and_identity_holds(platform):
     with duckdb.connect(str(platform["db"]), read_only=True) as con:
         assigned = warehouse_assignments(con)
     score = pairwise_score(assigned, truth["owner"], reachable_groups(truth["edges"], set(assigned)))
-    print(f"\nidentity on the Platform source: {score.records} records, precision {score.precision:.4f}, "
-          f"recall {score.recall:.4f}")
+    print(
+        f"\nidentity on the Platform source: {score.records} records, precision {score.precision:.4f}, "
+        f"recall {score.recall:.4f}"
+    )
     assert score.records > 400 and score.precision == 1.0 and score.recall >= 0.99
     web_touchpoints = query(platform, "select count(*) from marts.customer_timeline where source_type = 'web_event'")
     assert web_touchpoints[0][0] > 100

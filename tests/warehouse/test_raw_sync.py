@@ -10,11 +10,12 @@ from datetime import date
 import psycopg2
 import pytest
 
-from genesys_elt.warehouse import raw_sync
 from genesys_elt.landing.layout import slice_dir
-from genesys_elt.landing.writer import SliceWriter
-from genesys_elt.warehouse.postgres import SERVER as POSTGRES, drop_postgres_database, fresh_postgres_database
 from genesys_elt.landing.pseudonymize import Pseudonymizer
+from genesys_elt.landing.writer import SliceWriter
+from genesys_elt.warehouse import raw_sync
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES
+from genesys_elt.warehouse.postgres import drop_postgres_database, fresh_postgres_database
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 11, 20)
@@ -22,8 +23,14 @@ PSEUDONYMIZER = Pseudonymizer(b"raw-tables-test-key-0123456789")
 
 
 def campaign(n: int, name: str = "Upsell") -> dict:
-    return {"id": f"c-{n}", "name": f"{name} é {n}", "status": "active", "scorecardId": "s-1",
-            "createdDate": "2026-11-01T00:00:00.000Z", "modifiedDate": "2026-11-19T10:00:00.000+02:00"}
+    return {
+        "id": f"c-{n}",
+        "name": f"{name} é {n}",
+        "status": "active",
+        "scorecardId": "s-1",
+        "createdDate": "2026-11-01T00:00:00.000Z",
+        "modifiedDate": "2026-11-19T10:00:00.000+02:00",
+    }
 
 
 def land(data_dir, day: date, records: list, rejects: list = ()) -> None:
@@ -57,12 +64,18 @@ def test_a_sync_mirrors_the_landing_area_slice_by_slice(tmp_path, conn):
     first = raw_sync.sync(tmp_path, conn)
     assert (first.replaced, first.unchanged, first.deleted) == (2, 0, 0)
     assert rows(conn, "select cast(date as text), json ->> 'id' from genesys_raw.campaigns order by 1, 2") == [
-        ("2026-11-20", "c-1"), ("2026-11-20", "c-2"), ("2026-11-21", "c-1")]
+        ("2026-11-20", "c-1"),
+        ("2026-11-20", "c-2"),
+        ("2026-11-21", "c-1"),
+    ]
     # JSON text as DuckDB prints it: compact, keys in file order, non-ASCII kept.
-    name, = rows(conn, "select cast(json as text) from genesys_raw.campaigns "
-                       "where json ->> 'id' = 'c-2' and date = '2026-11-20'")[0]
+    (name,) = rows(
+        conn, "select cast(json as text) from genesys_raw.campaigns where json ->> 'id' = 'c-2' and date = '2026-11-20'"
+    )[0]
     assert name.startswith('{"createdDate":"2026-11-01T00:00:00.000Z","id":"c-2","modifiedDate"') and "é" in name
-    assert rows(conn, "select stream, json -> 'record' ->> 'name' from genesys_raw.slice_rejects") == [("campaigns", "no id")]
+    assert rows(conn, "select stream, json -> 'record' ->> 'name' from genesys_raw.slice_rejects") == [
+        ("campaigns", "no id")
+    ]
 
     assert raw_sync.sync(tmp_path, conn).replaced == 0  # nothing changed on disk
 

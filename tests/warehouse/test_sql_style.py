@@ -21,7 +21,8 @@ def test_a_model_against_the_style_is_reported_with_its_rule(tmp_path):
     shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
     (project / "models" / "marts" / "off_style.sql").write_text(
         "SELECT conversation_id, customer_key\nfrom {{ ref('fact_conversation') }}\n"
-        "join {{ ref('dim_customer') }} using (customer_key)\n")
+        "join {{ ref('dim_customer') }} using (customer_key)\n"
+    )
     violations = lint(paths=("models/marts/off_style.sql",), project_dir=project)
     codes = {line.split(": ", 1)[1].split()[0] for line in violations}
     assert {"CP01", "RF02"} <= codes, violations  # upper-case keyword; unqualified column of a join

@@ -9,17 +9,18 @@ import random
 import time
 from typing import Iterator
 
+from ..errors import JobFailed
 from .catalogue import AsyncQuery
 from .client import ApiClient
-from ..errors import JobFailed
 
 log = logging.getLogger(__name__)
 MIN_POLL_SECONDS = 1.0
 MAX_POLL_SECONDS = 30.0
 
 
-def run_async_query(client: ApiClient, query: AsyncQuery, values: dict, budget_seconds: float,
-                    sleep=time.sleep, clock=time.monotonic) -> Iterator[dict]:
+def run_async_query(
+    client: ApiClient, query: AsyncQuery, values: dict, budget_seconds: float, sleep=time.sleep, clock=time.monotonic
+) -> Iterator[dict]:
     path, params, body = query.submit.render(**values)
     submitted = client.call(query.submit.method, path, params=params or None, json=body)
     job_id = submitted.get(query.id_key) if isinstance(submitted, dict) else None

@@ -23,8 +23,15 @@ def write_scopes(scopes: list[str]) -> list[str]:
 
 
 class TokenProvider:
-    def __init__(self, http: requests.Session, login_base: str, api_base: str, credentials: ClientCredentials,
-                 verify: bool = True, clock=time.monotonic):
+    def __init__(
+        self,
+        http: requests.Session,
+        login_base: str,
+        api_base: str,
+        credentials: ClientCredentials,
+        verify: bool = True,
+        clock=time.monotonic,
+    ):
         self._http = http
         self._token_url = f"{login_base}/oauth/token"
         self._scope_url = f"{api_base}/api/v2/tokens/me"
@@ -54,14 +61,20 @@ class TokenProvider:
 
     def _fetch(self) -> None:
         try:
-            response = self._http.post(self._token_url, data={"grant_type": "client_credentials"},
-                                       auth=(self._credentials.client_id, self._credentials.secret),
-                                       timeout=30, verify=self._verify)
+            response = self._http.post(
+                self._token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(self._credentials.client_id, self._credentials.secret),
+                timeout=30,
+                verify=self._verify,
+            )
         except requests.RequestException as exc:
             raise TransientError(f"token request failed: {type(exc).__name__}") from None
         if response.status_code in (400, 401, 403):
-            raise AuthError(f"the login host refused client {self._credentials.client_id!r} "
-                            f"({response.status_code}): check the client id and secret")
+            raise AuthError(
+                f"the login host refused client {self._credentials.client_id!r} "
+                f"({response.status_code}): check the client id and secret"
+            )
         if response.status_code != 200:
             raise TransientError(f"token request answered {response.status_code}")
         try:
@@ -73,8 +86,10 @@ class TokenProvider:
         scopes = scopes.split() if isinstance(scopes, str) else self._introspect(token)
         refused = write_scopes(scopes)
         if refused:
-            raise WriteScopeRefused(f"client {self._credentials.client_id!r} holds write scopes {refused}; "
-                                    "give the extraction client read-only scopes")
+            raise WriteScopeRefused(
+                f"client {self._credentials.client_id!r} holds write scopes {refused}; "
+                "give the extraction client read-only scopes"
+            )
         # Refresh 120 s early; a very short-lived token (as some tests use) is refreshed at half-life.
         self._token = token
         self._refresh_at = self._clock() + lifetime - min(REFRESH_MARGIN_SECONDS, lifetime / 2)
@@ -83,8 +98,9 @@ class TokenProvider:
 
     def _introspect(self, token: str) -> list[str]:
         try:
-            response = self._http.get(self._scope_url, headers={"Authorization": f"Bearer {token}"}, timeout=30,
-                                      verify=self._verify)
+            response = self._http.get(
+                self._scope_url, headers={"Authorization": f"Bearer {token}"}, timeout=30, verify=self._verify
+            )
             return list(response.json().get("authorizedScope", []))
         except (requests.RequestException, ValueError, AttributeError):
             raise TransientError("could not read the token's scopes") from None

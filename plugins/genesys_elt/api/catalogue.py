@@ -14,10 +14,20 @@ CONV_JOBS = "/api/v2/analytics/conversations/details/jobs"
 JOURNEY_QUERIES = "/api/v2/analytics/journeys/queries"
 EC = "/api/v2/externalcontacts"
 # The web action metrics an action map's day is asked for (the journey aggregates query).
-ACTION_MAP_METRICS = ["nWebActionsQualified", "nWebActionsOffered", "nWebActionsStarted", "nWebActionsEngaged",
-                      "nWebActionsAccepted", "nJourneyOutcomesAchieved", "nWebActionsFrequencyCapReached",
-                      "nWebActionsIgnored", "nWebActionsAbandoned", "nWebActionsErrored", "nWebActionsRejected",
-                      "nJourneyOutcomesAttributed"]
+ACTION_MAP_METRICS = [
+    "nWebActionsQualified",
+    "nWebActionsOffered",
+    "nWebActionsStarted",
+    "nWebActionsEngaged",
+    "nWebActionsAccepted",
+    "nJourneyOutcomesAchieved",
+    "nWebActionsFrequencyCapReached",
+    "nWebActionsIgnored",
+    "nWebActionsAbandoned",
+    "nWebActionsErrored",
+    "nWebActionsRejected",
+    "nJourneyOutcomesAttributed",
+]
 
 # The most contact ids one bulk fetch sends (the sandbox refuses more with 400).
 BULK_CONTACT_IDS = 100
@@ -55,49 +65,92 @@ CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
     "campaigns": Endpoint("GET", f"{PE}/campaigns", "next_uri", "entities", {"pageSize": 100}),
     "campaign": Endpoint("GET", f"{PE}/campaigns/{{campaign_id}}"),
     "campaign_journey": Endpoint(
-        "GET", f"{PE}/campaigns/{{campaign_id}}/analytics", "next_page_uri", "steps",
-        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "groupBy": "step", "pageSize": 1000}),
+        "GET",
+        f"{PE}/campaigns/{{campaign_id}}/analytics",
+        "next_page_uri",
+        "steps",
+        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "groupBy": "step", "pageSize": 1000},
+    ),
     "scorecards": Endpoint("GET", f"{PE}/scorecards", "next_uri", "entities", {"pageSize": 100}),
     "scorecard_analytics": Endpoint(
-        "GET", f"{PE}/scorecards/{{scorecard_id}}/analytics", "single", None,
-        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "metric": "performance"}),
+        "GET",
+        f"{PE}/scorecards/{{scorecard_id}}/analytics",
+        "single",
+        None,
+        {"dateFrom": "{day_start}", "dateTo": "{day_end}", "metric": "performance"},
+    ),
     "action_maps": Endpoint("GET", "/api/v2/journey/actionmaps", "next_uri", "entities", {"pageSize": 100}),
-    "journey_aggregates": Endpoint("POST", "/api/v2/analytics/journeys/aggregates/query", body={
-        "interval": "{day_start}/{day_end}", "granularity": "P1D",
-        "groupBy": ["journeyActionMapId", "journeyActionMapVersion"], "metrics": ACTION_MAP_METRICS,
-        "filter": {"type": "and", "predicates": [{"type": "dimension", "dimension": "journeyActionMapId",
-                                                  "operator": "matches", "value": "{action_map_id}"}]}}),
+    "journey_aggregates": Endpoint(
+        "POST",
+        "/api/v2/analytics/journeys/aggregates/query",
+        body={
+            "interval": "{day_start}/{day_end}",
+            "granularity": "P1D",
+            "groupBy": ["journeyActionMapId", "journeyActionMapVersion"],
+            "metrics": ACTION_MAP_METRICS,
+            "filter": {
+                "type": "and",
+                "predicates": [
+                    {
+                        "type": "dimension",
+                        "dimension": "journeyActionMapId",
+                        "operator": "matches",
+                        "value": "{action_map_id}",
+                    }
+                ],
+            },
+        },
+    ),
     "conversation_availability": Endpoint("GET", f"{CONV_JOBS}/availability"),
     "conversations": AsyncQuery(
         submit=Endpoint("POST", CONV_JOBS, body={"interval": "{day_start}/{day_end}"}),
         status=Endpoint("GET", f"{CONV_JOBS}/{{job_id}}"),
         results=Endpoint("GET", f"{CONV_JOBS}/{{job_id}}/results", "cursor", "conversations", {"pageSize": 1000}),
-        id_key="jobId", done="FULFILLED", failed=frozenset({"FAILED", "CANCELLED", "EXPIRED"})),
+        id_key="jobId",
+        done="FULFILLED",
+        failed=frozenset({"FAILED", "CANCELLED", "EXPIRED"}),
+    ),
     "external_contact": Endpoint("GET", f"{EC}/contacts/{{contact_id}}"),
     # Many contacts by id in one request, up to BULK_CONTACT_IDS; a missing one is a failed result.
-    "external_contacts_bulk": Endpoint("POST", f"{EC}/bulk/contacts", records="results",
-                                       body={"entities": "{entities}"}),
-    "external_contact_lookup": Endpoint("POST", f"{EC}/identifierlookup/contacts",
-                                        body={"type": "{identifier_type}", "value": "{identifier}"}),
+    "external_contacts_bulk": Endpoint(
+        "POST", f"{EC}/bulk/contacts", records="results", body={"entities": "{entities}"}
+    ),
+    "external_contact_lookup": Endpoint(
+        "POST", f"{EC}/identifierlookup/contacts", body={"type": "{identifier_type}", "value": "{identifier}"}
+    ),
     "external_contacts_scan": Endpoint("GET", f"{EC}/scan/contacts", "next_uri", "entities", {"limit": 200}),
-    "journey_sessions": Endpoint("GET", f"{EC}/contacts/{{contact_id}}/journey/sessions", "next_uri", "entities",
-                                 {"pageSize": 200, "includeMerged": "true"}),
+    "journey_sessions": Endpoint(
+        "GET",
+        f"{EC}/contacts/{{contact_id}}/journey/sessions",
+        "next_uri",
+        "entities",
+        {"pageSize": 200, "includeMerged": "true"},
+    ),
     "journey_session": Endpoint("GET", "/api/v2/journey/sessions/{session_id}"),
-    "journey_session_events": Endpoint("GET", "/api/v2/journey/sessions/{session_id}/events", "next_uri",
-                                       "entities", {"pageSize": 200}),
+    "journey_session_events": Endpoint(
+        "GET", "/api/v2/journey/sessions/{session_id}/events", "next_uri", "entities", {"pageSize": 200}
+    ),
     # The directory: the names behind the ids conversations carry. Users who left are asked for too.
     "routing_queues": Endpoint("GET", "/api/v2/routing/queues", "next_uri", "entities", {"pageSize": 100}),
     "users": Endpoint("GET", "/api/v2/users", "next_uri", "entities", {"pageSize": 100, "state": "any"}),
     "routing_wrapup_codes": Endpoint("GET", "/api/v2/routing/wrapupcodes", "next_uri", "entities", {"pageSize": 100}),
-    "authorization_divisions": Endpoint("GET", "/api/v2/authorization/divisions", "next_uri", "entities",
-                                        {"pageSize": 100}),
+    "authorization_divisions": Endpoint(
+        "GET", "/api/v2/authorization/divisions", "next_uri", "entities", {"pageSize": 100}
+    ),
     "journey_events": AsyncQuery(
-        submit=Endpoint("POST", JOURNEY_QUERIES, body={"type": "journey", "timeRange": {
-            "type": "absolute", "from": "{day_start}", "to": "{day_end}"}}),
+        submit=Endpoint(
+            "POST",
+            JOURNEY_QUERIES,
+            body={"type": "journey", "timeRange": {"type": "absolute", "from": "{day_start}", "to": "{day_end}"}},
+        ),
         status=Endpoint("GET", f"{JOURNEY_QUERIES}/{{job_id}}"),
-        results=Endpoint("GET", f"{JOURNEY_QUERIES}/{{job_id}}/results", "cursor_has_more", "events",
-                         {"pageSize": 1000}),
-        id_key="id", done="completed", failed=frozenset({"failed", "cancelled", "expired"})),
+        results=Endpoint(
+            "GET", f"{JOURNEY_QUERIES}/{{job_id}}/results", "cursor_has_more", "events", {"pageSize": 1000}
+        ),
+        id_key="id",
+        done="completed",
+        failed=frozenset({"failed", "cancelled", "expired"}),
+    ),
 }
 
 
@@ -107,12 +160,15 @@ def catalogue(overrides: dict[str, str] | None = None) -> dict[str, Endpoint | A
     for name, path in (overrides or {}).items():
         entry = entries.get(name)
         if isinstance(entry, AsyncQuery):
-            raise ConfigError(f"the connection's endpoints override names {name!r}, an asynchronous query of "
-                              "several paths; override one of its plain endpoints instead, or none")
+            raise ConfigError(
+                f"the connection's endpoints override names {name!r}, an asynchronous query of "
+                "several paths; override one of its plain endpoints instead, or none"
+            )
         if entry is None:
             plain = ", ".join(sorted(k for k, v in CATALOGUE.items() if isinstance(v, Endpoint)))
-            raise ConfigError(f"the connection's endpoints override names {name!r}, which is no endpoint; "
-                              f"choose from {plain}")
+            raise ConfigError(
+                f"the connection's endpoints override names {name!r}, which is no endpoint; choose from {plain}"
+            )
         if not isinstance(path, str) or not path.startswith("/"):
             raise ConfigError(f"the endpoints override for {name!r} must be a path starting with /, got {path!r}")
         entries[name] = replace(entry, path=path)

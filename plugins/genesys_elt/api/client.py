@@ -12,10 +12,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from .auth import TokenProvider
 from ..errors import ApiError, AuthError, NotFound, RateLimited, TransientError
-from .rate_budget import RateBudget
 from ..settings import ClientCredentials, Settings
+from .auth import TokenProvider
+from .rate_budget import RateBudget
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,18 @@ def new_http_session(pool_size: int = 16) -> requests.Session:
 class ApiClient:
     """Everything one OAuth client sends goes through here."""
 
-    def __init__(self, settings: Settings, credentials: ClientCredentials, *, max_attempts: int = 8,
-                 backoff_initial: float = 1.0, backoff_max: float = 30.0):
+    def __init__(
+        self,
+        settings: Settings,
+        credentials: ClientCredentials,
+        *,
+        max_attempts: int = 8,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 30.0,
+    ):
         self.settings = settings
         self.http = new_http_session()
-        self.tokens = TokenProvider(self.http, settings.login_base, settings.api_base, credentials,
-                                    settings.verify_tls)
+        self.tokens = TokenProvider(self.http, settings.login_base, settings.api_base, credentials, settings.verify_tls)
         self.budget = RateBudget(settings.rate_limit_per_minute, settings.rate_share)
         self.max_attempts = max_attempts
         self._backoff = wait_exponential_jitter(multiplier=backoff_initial, jitter=backoff_initial, max=backoff_max)
@@ -63,8 +69,13 @@ class ApiClient:
                 return
 
     def _retrying(self) -> Retrying:
-        return Retrying(stop=stop_after_attempt(self.max_attempts), retry=retry_if_exception_type(TransientError),
-                        wait=self._wait, reraise=True, before_sleep=self._note_retry)
+        return Retrying(
+            stop=stop_after_attempt(self.max_attempts),
+            retry=retry_if_exception_type(TransientError),
+            wait=self._wait,
+            reraise=True,
+            before_sleep=self._note_retry,
+        )
 
     def _wait(self, state) -> float:
         # After a 429 the shared budget already holds everyone back for Retry-After.
@@ -73,8 +84,9 @@ class ApiClient:
     def _note_retry(self, state) -> None:
         with self._lock:
             self.retried += 1
-        log.warning("retrying after %s (attempt %d of %d)", state.outcome.exception(), state.attempt_number,
-                    self.max_attempts)
+        log.warning(
+            "retrying after %s (attempt %d of %d)", state.outcome.exception(), state.attempt_number, self.max_attempts
+        )
 
     def _send(self, method: str, path: str, params: dict | None, body: object) -> dict:
         url = path if path.startswith("http") else f"{self.settings.api_base}{path}"
@@ -83,9 +95,15 @@ class ApiClient:
             self.budget.acquire()
             token = self.tokens.token()
             try:
-                response = self.http.request(method, url, params=params, json=body, timeout=60,
-                                             headers={"Authorization": f"Bearer {token}"},
-                                             verify=self.settings.verify_tls)
+                response = self.http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=body,
+                    timeout=60,
+                    headers={"Authorization": f"Bearer {token}"},
+                    verify=self.settings.verify_tls,
+                )
             except requests.RequestException as exc:
                 self._count()
                 raise TransientError(f"{method} {shown}: {type(exc).__name__}") from None
@@ -101,8 +119,9 @@ class ApiClient:
     def _read(self, method: str, shown: str, response: requests.Response) -> dict:
         status = response.status_code
         if self.settings.follow_rate_limit_headers:
-            self.budget.observe(*(_number(response.headers.get(f"inin-ratelimit-{name}"))
-                                  for name in ("allowed", "count", "reset")))
+            self.budget.observe(
+                *(_number(response.headers.get(f"inin-ratelimit-{name}")) for name in ("allowed", "count", "reset"))
+            )
         if status == 429:
             retry_after = _seconds(response.headers.get("Retry-After"))
             self.budget.pause(retry_after)

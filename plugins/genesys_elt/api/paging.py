@@ -69,5 +69,10 @@ class Single:
         yield call("GET", path, params=params)
 
 
-PAGINATORS = {"next_uri": FollowLink("nextUri"), "next_page_uri": FollowLink("nextPageUri"),
-              "cursor": Cursor(), "cursor_has_more": Cursor(has_more="hasMore"), "single": Single()}
+PAGINATORS = {
+    "next_uri": FollowLink("nextUri"),
+    "next_page_uri": FollowLink("nextPageUri"),
+    "cursor": Cursor(),
+    "cursor_has_more": Cursor(has_more="hasMore"),
+    "single": Single(),
+}

@@ -12,8 +12,15 @@ import time
 
 
 class RateBudget:
-    def __init__(self, per_minute: int, share: float = 0.85, burst: int = 3,
-                 clock=time.monotonic, sleep=time.sleep, ceiling: float = 0.85):
+    def __init__(
+        self,
+        per_minute: int,
+        share: float = 0.85,
+        burst: int = 3,
+        clock=time.monotonic,
+        sleep=time.sleep,
+        ceiling: float = 0.85,
+    ):
         if per_minute < 1:
             raise ValueError("the rate limit must be at least one request per minute")
         self.per_minute, self.share, self.ceiling = per_minute, share, ceiling

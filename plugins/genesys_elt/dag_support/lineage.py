@@ -34,17 +34,23 @@ def endpoint_datasets(settings: Settings, stream_name: str, kinds: set[str]) -> 
 
 def slice_datasets(data_dir: Path, landed: list[dict]) -> list[Dataset]:
     """Each landed slice directory, a local file path."""
-    return [Dataset(namespace="file", name=str(slice_dir(data_dir, m["stream"], date.fromisoformat(str(m["date"])),
-                                                         m.get("part"))))
-            for m in landed]
+    return [
+        Dataset(
+            namespace="file",
+            name=str(slice_dir(data_dir, m["stream"], date.fromisoformat(str(m["date"])), m.get("part"))),
+        )
+        for m in landed
+    ]
 
 
-def extract_lineage(settings: Settings, stream_name: str, landed: list[dict],
-                    asked: str | None = None) -> OperatorLineage:
+def extract_lineage(
+    settings: Settings, stream_name: str, landed: list[dict], asked: str | None = None
+) -> OperatorLineage:
     """What an extract task read and wrote; ``landed`` holds its slices' manifests (stream, date as
     a date or ISO text, part, source). A run that landed nothing (a campaign archived, a stream the
     org does not serve) still read the endpoints of the source it was told (``asked``), or of the
     sources the stream has."""
     kinds = {m["source"] for m in landed if m.get("source")} or ({asked} if asked else set(stream(stream_name).kinds))
-    return OperatorLineage(inputs=endpoint_datasets(settings, stream_name, kinds),
-                           outputs=slice_datasets(settings.data_dir, landed))
+    return OperatorLineage(
+        inputs=endpoint_datasets(settings, stream_name, kinds), outputs=slice_datasets(settings.data_dir, landed)
+    )

@@ -32,8 +32,15 @@ def extract(name: str, run_day: date) -> list[dict]:
     summaries = []
     for day in stream(name).slice_days(run_day, extractor.settings.trailing_days):
         for m in extractor.run(name, day):
-            log.info("%s %s%s: %s records, %s rejected, %s requests", name, day,
-                     f" ({m['part']})" if m.get("part") else "", m["records"], m["rejected"], m.get("requests"))
+            log.info(
+                "%s %s%s: %s records, %s rejected, %s requests",
+                name,
+                day,
+                f" ({m['part']})" if m.get("part") else "",
+                m["records"],
+                m["rejected"],
+                m.get("requests"),
+            )
             summaries.append(_summary(m))
     return summaries
 

@@ -14,12 +14,13 @@ from typing import Callable
 from ..api.async_queries import run_async_query
 from ..api.catalogue import AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
+from ..errors import ConfigError, NotFound
 from ..landing.pseudonymize import Pseudonymizer
 from ..landing.reader import landed_records
 from ..landing.writer import SliceWriter, record_skip
-from ..errors import ConfigError, NotFound
 from ..settings import Settings
-from ..streams import PLATFORM, SEED, Source, stream as registered
+from ..streams import PLATFORM, SEED, Source
+from ..streams import stream as registered
 
 log = logging.getLogger(__name__)
 PAGE_RECORDS = 1000  # page size for slices assembled from many single-record calls
@@ -73,8 +74,16 @@ class ExtractorBase:
             manifests = [m for part in parts if (m := getattr(self, source.extract)(day, part))] if source else None
         else:
             source = self.choose_source(stream)
-            manifests = self._probing(stream, source, lambda s: [getattr(self, s.extract)(day, requests_before=before)],
-                                      fallback=lambda: self.run(stream, day)) if source else None
+            manifests = (
+                self._probing(
+                    stream,
+                    source,
+                    lambda s: [getattr(self, s.extract)(day, requests_before=before)],
+                    fallback=lambda: self.run(stream, day),
+                )
+                if source
+                else None
+            )
         if manifests is None:
             self._skip_unserved(stream, day)
             manifests = []
@@ -100,8 +109,9 @@ class ExtractorBase:
         source = self.choose_source(stream)
         if source is None:
             return None, []
-        return self._probing(stream, source, lambda s: (s, getattr(self, s.list_parts)()),
-                             fallback=lambda: self.part_ids(stream))
+        return self._probing(
+            stream, source, lambda s: (s, getattr(self, s.list_parts)()), fallback=lambda: self.part_ids(stream)
+        )
 
     def land_part(self, stream: str, day: date, part: str, kind: str) -> dict | None:
         """One part of a parted stream, from the source the run's listing chose."""
@@ -117,9 +127,11 @@ class ExtractorBase:
             if source.kind != SEED or exc.path != self._first_path(source):
                 raise
             if self.settings.sources.get(stream) == SEED:
-                raise ConfigError(f"{stream}: the org answered 404 on {exc.path}, the seed contract's path, but the "
-                                  f'connection\'s "sources" extra forces {stream} to "seed"; remove it, or set it '
-                                  'to "platform"') from None
+                raise ConfigError(
+                    f"{stream}: the org answered 404 on {exc.path}, the seed contract's path, but the "
+                    f'connection\'s "sources" extra forces {stream} to "seed"; remove it, or set it '
+                    'to "platform"'
+                ) from None
             log.warning("the org has no seed contract (%s answered 404): reading from the Platform API", exc.path)
             self.seed_served = False
             return fallback()
@@ -133,9 +145,16 @@ class ExtractorBase:
         return (entry.submit if isinstance(entry, AsyncQuery) else entry).path
 
     def _skip_unserved(self, stream: str, day: date) -> None:
-        record_skip(self.settings.data_dir, stream, day, None,
-                    f"the org's API offers no source for {stream}: only the {' or '.join(registered(stream).kinds)} "
-                    "contract has it, and this org answers only the Platform API", self.clock(), PLATFORM)
+        record_skip(
+            self.settings.data_dir,
+            stream,
+            day,
+            None,
+            f"the org's API offers no source for {stream}: only the {' or '.join(registered(stream).kinds)} "
+            "contract has it, and this org answers only the Platform API",
+            self.clock(),
+            PLATFORM,
+        )
 
     # ------------------------------------------------------------------ plumbing
     def _writer(self, stream: str, day: date, source: str, part: str | None = None) -> SliceWriter:
@@ -156,8 +175,9 @@ class ExtractorBase:
     def _query_pages(self, name: str, day: date):
         """(page, records) of an asynchronous query over one day."""
         query: AsyncQuery = self.endpoints[name]
-        for page in run_async_query(self.pool.pick(), query, day_bounds(day), self.settings.poll_budget_seconds,
-                                    sleep=self.sleep):
+        for page in run_async_query(
+            self.pool.pick(), query, day_bounds(day), self.settings.poll_budget_seconds, sleep=self.sleep
+        ):
             yield page, page.get(query.results.records, [])
 
     def _parallel(self, fn, items):

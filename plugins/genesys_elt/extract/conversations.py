@@ -15,8 +15,9 @@ from .base import PAGE_RECORDS, ExtractorBase, day_end
 class ConversationStreams(ExtractorBase):
     def conversations(self, day: date, requests_before: int) -> dict:
         self.require_available(day)
-        return self._simple_slice("conversations", day, PLATFORM, self._query_pages("conversations", day),
-                                  requests_before)
+        return self._simple_slice(
+            "conversations", day, PLATFORM, self._query_pages("conversations", day), requests_before
+        )
 
     def availability(self) -> datetime:
         body = self._get("conversation_availability")
@@ -25,21 +26,35 @@ class ConversationStreams(ExtractorBase):
     def require_available(self, day: date) -> None:
         available = self.availability()
         if available < day_end(day):
-            raise NotYetAvailable(f"conversation data is complete up to {available.isoformat()}, "
-                                  f"before the end of {day}")
+            raise NotYetAvailable(
+                f"conversation data is complete up to {available.isoformat()}, before the end of {day}"
+            )
 
     def external_contacts(self, day: date, requests_before: int) -> dict:
         """The contacts the day's conversations reference, and the canonical contact of any that was merged."""
-        ids = sorted({p["externalContactId"] for c in self._landed("conversations", day)
-                      for p in c.get("participants", []) if p.get("externalContactId")})
+        ids = sorted(
+            {
+                p["externalContactId"]
+                for c in self._landed("conversations", day)
+                for p in c.get("participants", [])
+                if p.get("externalContactId")
+            }
+        )
         fetched = self._contacts(ids)
-        canonical = sorted({ref for body in fetched.values() if body
-                            for ref in [(body.get("canonicalContact") or {}).get("id")] if ref and ref not in fetched})
+        canonical = sorted(
+            {
+                ref
+                for body in fetched.values()
+                if body
+                for ref in [(body.get("canonicalContact") or {}).get("id")]
+                if ref and ref not in fetched
+            }
+        )
         fetched.update(self._contacts(canonical))
         with self._writer("external_contacts", day, PLATFORM) as writer:
             found = [fetched[cid] for cid in sorted(fetched) if fetched[cid] is not None]
             for start in range(0, len(found), PAGE_RECORDS):
-                writer.write_page(found[start:start + PAGE_RECORDS])
+                writer.write_page(found[start : start + PAGE_RECORDS])
             for cid in sorted(c for c, body in fetched.items() if body is None):
                 writer.reject({"id": cid}, "external contact not found (404)")
             return writer.commit(requests=self.pool.sent - requests_before)
@@ -48,7 +63,7 @@ class ConversationStreams(ExtractorBase):
         """Each contact by id (None: not found): in bulk, BULK_CONTACT_IDS a request, where the org
         serves the bulk fetch; one GET each where it does not."""
         if ids and self.bulk_contacts_served:
-            batches = [ids[start:start + BULK_CONTACT_IDS] for start in range(0, len(ids), BULK_CONTACT_IDS)]
+            batches = [ids[start : start + BULK_CONTACT_IDS] for start in range(0, len(ids), BULK_CONTACT_IDS)]
             try:
                 return {cid: body for found in self._parallel(self._bulk_batch, batches) for cid, body in found.items()}
             except NotFound:  # the endpoint itself: a missing contact is a failed result, not a 404

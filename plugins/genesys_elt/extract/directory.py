@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..streams import PLATFORM, stream as registered
+from ..streams import PLATFORM
+from ..streams import stream as registered
 from .base import ExtractorBase
 
 

@@ -13,25 +13,40 @@ from .base import PAGE_RECORDS, ExtractorBase, day_end
 
 class JourneyStreams(ExtractorBase):
     def journey_events(self, day: date, requests_before: int) -> dict:
-        return self._simple_slice("journey_events", day, SEED, self._query_pages("journey_events", day),
-                                  requests_before)
+        return self._simple_slice(
+            "journey_events", day, SEED, self._query_pages("journey_events", day), requests_before
+        )
 
     def session_events(self, day: date, requests_before: int) -> dict:
         """The Platform API's journey events of day D: the events, created on D, of the sessions
         that D's canonical contacts had by the end of D and of the web sessions D's conversations
         started from. A session's events are paged by ``after``; the slice is ordered by time."""
         start, end = day_end(day) - timedelta(days=1), day_end(day)
-        active = {s["id"] for sessions in self._parallel(self._sessions_of, self._canonical_contacts(day))
-                  for s in sessions if isinstance(s, dict) and s.get("id") and _during(s, start, end)}
-        started_from = {s.get("journeyCustomerSessionId") for c in self._landed("conversations", day)
-                        if isinstance(c, dict) for p in c.get("participants", []) if isinstance(p, dict)
-                        for s in p.get("sessions", []) if isinstance(s, dict)}
+        active = {
+            s["id"]
+            for sessions in self._parallel(self._sessions_of, self._canonical_contacts(day))
+            for s in sessions
+            if isinstance(s, dict) and s.get("id") and _during(s, start, end)
+        }
+        started_from = {
+            s.get("journeyCustomerSessionId")
+            for c in self._landed("conversations", day)
+            if isinstance(c, dict)
+            for p in c.get("participants", [])
+            if isinstance(p, dict)
+            for s in p.get("sessions", [])
+            if isinstance(s, dict)
+        }
         session_ids = sorted(active | {sid for sid in started_from if isinstance(sid, str) and sid})
 
         def events_of(session_id: str) -> list:
             try:
-                return [e for _, records in self._pages("journey_session_events", session_id=session_id)
-                        for e in records if _created_within(e, start, end)]
+                return [
+                    e
+                    for _, records in self._pages("journey_session_events", session_id=session_id)
+                    for e in records
+                    if _created_within(e, start, end)
+                ]
             except NotFound:
                 return []
 
@@ -39,7 +54,7 @@ class JourneyStreams(ExtractorBase):
         events.sort(key=lambda e: (str(e.get("createdDate")), str(e.get("id"))) if isinstance(e, dict) else ("", ""))
         with self._writer("journey_events", day, PLATFORM) as writer:
             for first in range(0, max(1, len(events)), PAGE_RECORDS):
-                writer.write_page(events[first:first + PAGE_RECORDS])
+                writer.write_page(events[first : first + PAGE_RECORDS])
             return writer.commit(requests=self.pool.sent - requests_before, sessions=len(session_ids))
 
     def journey_sessions(self, day: date, requests_before: int) -> dict:
@@ -50,22 +65,33 @@ class JourneyStreams(ExtractorBase):
         reads a signed-in session that was not fetched from its events."""
         tied_sessions, tied_correlations = _tied_by_conversations(self._landed("conversations", day))
         signed_in = _authenticated_web_sessions(self._landed("journey_events", day))
-        wanted = sorted(sid for sid, correlations in signed_in.items()
-                        if sid not in tied_sessions and not correlations & tied_correlations)
+        wanted = sorted(
+            sid
+            for sid, correlations in signed_in.items()
+            if sid not in tied_sessions and not correlations & tied_correlations
+        )
         by_id = {s.get("id"): s for s in self._parallel(self._session_or_none, wanted) if s is not None}
         # A slice holds what had started by the end of its day, so re-extracting it later lands the
         # same sessions.
         ordered = [by_id[k] for k in sorted(by_id) if _started_before(by_id[k], day_end(day))]
         with self._writer("journey_sessions", day, PLATFORM) as writer:
             for start in range(0, max(1, len(ordered)), PAGE_RECORDS):
-                writer.write_page(ordered[start:start + PAGE_RECORDS])
-            return writer.commit(requests=self.pool.sent - requests_before, signed_in_sessions=len(signed_in),
-                                 signed_in_sessions_fetched=len(wanted))
+                writer.write_page(ordered[start : start + PAGE_RECORDS])
+            return writer.commit(
+                requests=self.pool.sent - requests_before,
+                signed_in_sessions=len(signed_in),
+                signed_in_sessions_fetched=len(wanted),
+            )
 
     def _canonical_contacts(self, day: date) -> list[str]:
         """The canonical contacts among the day's external contacts (merged ones lead to them)."""
-        return sorted({c["id"] for c in self._landed("external_contacts", day)
-                       if (c.get("canonicalContact") or {}).get("id", c["id"]) == c["id"]})
+        return sorted(
+            {
+                c["id"]
+                for c in self._landed("external_contacts", day)
+                if (c.get("canonicalContact") or {}).get("id", c["id"]) == c["id"]
+            }
+        )
 
     def _sessions_of(self, contact_id: str) -> list:
         try:
@@ -105,8 +131,11 @@ def _tied_by_conversations(conversations) -> tuple[set[str], set[str]]:
             correlation = (participant.get("attributes") or {}).get("correlationId")
             if isinstance(correlation, str):
                 correlations.add(correlation)
-            sessions.update(s["journeyCustomerSessionId"] for s in participant.get("sessions") or []
-                            if isinstance(s, dict) and isinstance(s.get("journeyCustomerSessionId"), str))
+            sessions.update(
+                s["journeyCustomerSessionId"]
+                for s in participant.get("sessions") or []
+                if isinstance(s, dict) and isinstance(s.get("journeyCustomerSessionId"), str)
+            )
     return sessions, correlations
 
 

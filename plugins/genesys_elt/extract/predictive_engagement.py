@@ -22,7 +22,12 @@ class PredictiveEngagementStreams(ExtractorBase):
         return self._simple_slice("campaigns", day, SEED, self._pages("campaigns"), requests_before)
 
     def campaign_ids(self) -> list[str]:
-        return [c["id"] for page, records in self._pages("campaigns") for c in records if isinstance(c, dict) and c.get("id")]
+        return [
+            c["id"]
+            for page, records in self._pages("campaigns")
+            for c in records
+            if isinstance(c, dict) and c.get("id")
+        ]
 
     def campaign_journey(self, day: date, campaign_id: str) -> dict | None:
         """One campaign's step funnel for the day, landed as its own part of the slice. A campaign
@@ -34,8 +39,12 @@ class PredictiveEngagementStreams(ExtractorBase):
         reason = ""
         for attempt in range(2):
             if attempt:
-                log.warning("campaign %s: %s; retrying in %.0fs", campaign_id, reason,
-                            self.settings.archived_retry_delay_seconds)
+                log.warning(
+                    "campaign %s: %s; retrying in %.0fs",
+                    campaign_id,
+                    reason,
+                    self.settings.archived_retry_delay_seconds,
+                )
                 self.sleep(self.settings.archived_retry_delay_seconds)
             try:
                 campaign = self._get("campaign", campaign_id=campaign_id)
@@ -56,9 +65,12 @@ class PredictiveEngagementStreams(ExtractorBase):
         with self._writer("campaign_journey", day, SEED, part=campaign["id"]) as writer:
             sequence = 0
             for page, steps in self._pages("campaign_journey", campaign_id=campaign["id"], **day_bounds(day)):
-                context = {"campaignId": page.get("campaignId", campaign["id"]),
-                           "scorecardId": page.get("scorecardId", campaign.get("scorecardId")),
-                           "dateFrom": page.get("dateFrom"), "dateTo": page.get("dateTo")}
+                context = {
+                    "campaignId": page.get("campaignId", campaign["id"]),
+                    "scorecardId": page.get("scorecardId", campaign.get("scorecardId")),
+                    "dateFrom": page.get("dateFrom"),
+                    "dateTo": page.get("dateTo"),
+                }
                 records = []
                 for step in steps:
                     sequence += 1
@@ -86,7 +98,9 @@ class PredictiveEngagementStreams(ExtractorBase):
         return self._simple_slice("campaigns", day, PLATFORM, self._pages("action_maps"), requests_before)
 
     def action_map_ids(self) -> list[str]:
-        return [m["id"] for _, records in self._pages("action_maps") for m in records if isinstance(m, dict) and m.get("id")]
+        return [
+            m["id"] for _, records in self._pages("action_maps") for m in records if isinstance(m, dict) and m.get("id")
+        ]
 
     def action_map_funnel(self, day: date, action_map_id: str) -> dict:
         """One action map's web action counts for the day (journey aggregates, one interval per
@@ -94,9 +108,11 @@ class PredictiveEngagementStreams(ExtractorBase):
         without activity that day lands an empty part, so a re-run replaces whatever was there."""
         before = self.pool.sent
         body = self._get("journey_aggregates", action_map_id=action_map_id, **day_bounds(day))
-        records = [{**container.get("group", {}), **data}
-                   if isinstance(container, dict) and isinstance(data, dict) else data
-                   for container in body.get("results") or [] for data in (container.get("data") or [])]
+        records = [
+            {**container.get("group", {}), **data} if isinstance(container, dict) and isinstance(data, dict) else data
+            for container in body.get("results") or []
+            for data in (container.get("data") or [])
+        ]
         with self._writer("campaign_journey", day, PLATFORM, part=action_map_id) as writer:
             writer.write_page(records)
             return writer.commit(requests=self.pool.sent - before)

@@ -74,19 +74,23 @@ def _key(directory: Path) -> SliceKey:
 
 def skip_files(data_dir: Path) -> list[tuple[str, str, str, Path]]:
     """(stream, day, part, file) of every recorded skip."""
-    return [(f.parent.parent.name, f.parent.name.removeprefix("date="), "" if f.stem == WHOLE_SLICE else f.stem, f)
-            for f in sorted((data_dir / RAW / SKIPS).glob(f"*/{DAY_GLOB}/*.json"))]
+    return [
+        (f.parent.parent.name, f.parent.name.removeprefix("date="), "" if f.stem == WHOLE_SLICE else f.stem, f)
+        for f in sorted((data_dir / RAW / SKIPS).glob(f"*/{DAY_GLOB}/*.json"))
+    ]
 
 
 def dbt_vars() -> dict:
     """The layout as the dbt project's sources read it (the ``genesys_landing`` var), relative to
     the data directory that dbt takes from ``GENESYS_ELT_DATA_DIR``."""
-    return {"genesys_landing": {
-        "root": RAW.as_posix(),
-        "pages": f"{DAY_GLOB}/{PAGE_GLOB}",
-        "day_pages": f"{DAY_GLOB.replace('*', '{day}')}/{PAGE_GLOB}",  # one day's pages: {day} is YYYY-MM-DD
-        "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
-        "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
-        "rejects": [f"{pattern}/{REJECTS}" for pattern in SLICE_GLOBS],
-        "skips": [f"{SKIPS}/*/{DAY_GLOB}/*.json"],
-    }}
+    return {
+        "genesys_landing": {
+            "root": RAW.as_posix(),
+            "pages": f"{DAY_GLOB}/{PAGE_GLOB}",
+            "day_pages": f"{DAY_GLOB.replace('*', '{day}')}/{PAGE_GLOB}",  # one day's pages: {day} is YYYY-MM-DD
+            "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
+            "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
+            "rejects": [f"{pattern}/{REJECTS}" for pattern in SLICE_GLOBS],
+            "skips": [f"{SKIPS}/*/{DAY_GLOB}/*.json"],
+        }
+    }

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-
 # ISO 8601 as the API writes it: date, time, optional fraction, and an offset (Z or +hh:mm). Numbers
 # (which pydantic would read as Unix time) and other spellings that the warehouse's SQL cast would
 # not read the same way are refused here, not discovered by a failing dbt build.

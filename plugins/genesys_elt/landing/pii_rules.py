@@ -7,15 +7,19 @@ from typing import Callable
 
 from .pseudonymize import Pseudonymizer
 
-ADDRESS_FIELDS = ("ani", "dnis", "addressFrom", "addressTo", "addressSelf", "addressOther", "remote",
-                  "callbackNumbers")
+ADDRESS_FIELDS = ("ani", "dnis", "addressFrom", "addressTo", "addressSelf", "addressOther", "remote", "callbackNumbers")
 TEXT_SEGMENT_FIELDS = ("wrapUpNote", "subject")
 CONTACT_EMAILS = ("workEmail", "personalEmail", "otherEmail")
 CONTACT_PHONES = ("workPhone", "cellPhone", "homePhone", "otherPhone")
 CONTACT_TEXT = ("firstName", "middleName", "lastName", "salutation", "title")
 # Participant attributes that hold identifiers typed by the customer: pseudonymized by kind.
-ATTRIBUTE_KINDS = {"correlationId": None, "customerPhone": "phone", "phone": "phone", "customerEmail": "email",
-                   "email": "email"}
+ATTRIBUTE_KINDS = {
+    "correlationId": None,
+    "customerPhone": "phone",
+    "phone": "phone",
+    "customerEmail": "email",
+    "email": "email",
+}
 
 
 def _dicts(value) -> list[dict]:
@@ -101,8 +105,13 @@ def journey_event(p: Pseudonymizer, record: dict) -> dict:
             for key, trait in traits.items():
                 value = trait.get("value") if isinstance(trait, dict) else None
                 if _str(value):
-                    trait["value"] = p.phone(value) if "phone" in key.lower() else \
-                        p.email(value) if "email" in key.lower() else p.text(value)
+                    trait["value"] = (
+                        p.phone(value)
+                        if "phone" in key.lower()
+                        else p.email(value)
+                        if "email" in key.lower()
+                        else p.text(value)
+                    )
         if _str(web.get("searchQuery")):
             web["searchQuery"] = p.text(web["searchQuery"])
     return record

@@ -43,8 +43,16 @@ class SliceStats:
 class SliceWriter:
     """Use as a context manager; ``commit()`` publishes, leaving the block without it discards."""
 
-    def __init__(self, data_dir: Path, stream: str, day: date, pseudonymizer: Pseudonymizer,
-                 run_id: str | None = None, part: str | None = None, source: str | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        stream: str,
+        day: date,
+        pseudonymizer: Pseudonymizer,
+        run_id: str | None = None,
+        part: str | None = None,
+        source: str | None = None,
+    ):
         self.stream, self.day, self.part, self.source = stream, day, part, source
         rules = registered(stream)
         self.model, self.pii_rule = rules.model_for(source), rules.scrub
@@ -94,8 +102,19 @@ class SliceWriter:
         if self._rejects is None:
             self._rejects = open(self.tmp / REJECTS, "w", encoding="utf-8")
         clean = record if already_scrubbed else scrub(self.pii_rule, self.p, record)
-        self._rejects.write(json.dumps({"stream": self.stream, "date": self.day.isoformat(), "part": self.part,
-                                        "reason": reason, "record": clean}, sort_keys=True) + "\n")
+        self._rejects.write(
+            json.dumps(
+                {
+                    "stream": self.stream,
+                    "date": self.day.isoformat(),
+                    "part": self.part,
+                    "reason": reason,
+                    "record": clean,
+                },
+                sort_keys=True,
+            )
+            + "\n"
+        )
         self.stats.rejected += 1
 
     def _write(self, name: str, data: bytes) -> None:
@@ -112,12 +131,19 @@ class SliceWriter:
             data = (self.tmp / REJECTS).read_bytes()
             self.stats.files[REJECTS] = hashlib.sha256(data).hexdigest()
         manifest = {
-            "stream": self.stream, "date": self.day.isoformat(), "part": self.part, "run_id": self.run_id,
+            "stream": self.stream,
+            "date": self.day.isoformat(),
+            "part": self.part,
+            "run_id": self.run_id,
             "extracted_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "pages": self.stats.pages, "received": self.stats.received, "records": self.stats.landed,
-            "rejected": self.stats.rejected, "files": self.stats.files,
+            "pages": self.stats.pages,
+            "received": self.stats.received,
+            "records": self.stats.landed,
+            "rejected": self.stats.rejected,
+            "files": self.stats.files,
             "page_bytes": {"json": self.stats.page_bytes, "on_disk": self.stats.page_bytes_written},
-            **({"source": self.source} if self.source else {}), **manifest_extra,
+            **({"source": self.source} if self.source else {}),
+            **manifest_extra,
         }
         self._write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=1).encode())
         _fsync_dir(self.tmp)
@@ -129,8 +155,15 @@ class SliceWriter:
             _fsync_dir(self.final.parent)
             shutil.rmtree(old, ignore_errors=True)
         self._committed = True
-        log.info("landed %s %s%s: %d records, %d rejected, %d pages", self.stream, self.day,
-                 f" part {self.part}" if self.part else "", self.stats.landed, self.stats.rejected, self.stats.pages)
+        log.info(
+            "landed %s %s%s: %d records, %d rejected, %d pages",
+            self.stream,
+            self.day,
+            f" part {self.part}" if self.part else "",
+            self.stats.landed,
+            self.stats.rejected,
+            self.stats.pages,
+        )
         return manifest
 
 
@@ -169,12 +202,29 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def record_skip(data_dir: Path, stream: str, day: date, part: str | None, reason: str, skipped_at: datetime,
-                source: str | None = None) -> Path:
+def record_skip(
+    data_dir: Path,
+    stream: str,
+    day: date,
+    part: str | None,
+    reason: str,
+    skipped_at: datetime,
+    source: str | None = None,
+) -> Path:
     """Notes that a slice (or a part of it) could not be taken, and why; its previous slice stays."""
     path = skip_path(data_dir, stream, day, part)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"stream": stream, "date": day.isoformat(), "part": part, "reason": reason,
-                                "skipped_at": skipped_at.isoformat(), **({"source": source} if source else {})}))
+    path.write_text(
+        json.dumps(
+            {
+                "stream": stream,
+                "date": day.isoformat(),
+                "part": part,
+                "reason": reason,
+                "skipped_at": skipped_at.isoformat(),
+                **({"source": source} if source else {}),
+            }
+        )
+    )
     log.warning("skipped %s %s%s: %s", stream, day, f" part {part}" if part else "", reason)
     return path

@@ -99,8 +99,11 @@ class LocalAirflow:
     # ------------------------------------------------------------------ services
     def start(self, *component: str) -> None:
         log = open(self.home / f"{component[0] if component[0] != 'celery' else 'celery-worker'}.log", "w")
-        self.processes.append(subprocess.Popen([AIRFLOW, *component], env=self.env, stdout=log,
-                                               stderr=subprocess.STDOUT, start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                [AIRFLOW, *component], env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        )
 
     def start_services(self, worker_slots: int = 2) -> None:
         self.start("api-server", "--port", str(self.api_port))
@@ -142,8 +145,13 @@ class LocalAirflow:
     def task_states(self, dag_id: str, run_id: str) -> list[dict]:
         return json_output(self.check("tasks", "states-for-dag-run", dag_id, run_id, "-o", "json", timeout=120))
 
-    def wait_for_runs(self, expected: dict[str, int], run_filter: Callable[[dict], bool], timeout: float,
-                      progress: Callable[[dict[str, list[dict]]], None] | None = None) -> dict[str, list[dict]]:
+    def wait_for_runs(
+        self,
+        expected: dict[str, int],
+        run_filter: Callable[[dict], bool],
+        timeout: float,
+        progress: Callable[[dict[str, list[dict]]], None] | None = None,
+    ) -> dict[str, list[dict]]:
         """Polls until each DAG has ``expected[dag_id]`` finished runs that pass ``run_filter``."""
         deadline = time.monotonic() + timeout
         while True:
@@ -154,8 +162,10 @@ class LocalAirflow:
             if done:
                 return runs
             if time.monotonic() > deadline:
-                raise AirflowError(f"runs unfinished after {timeout:.0f}s: "
-                                   + ", ".join(f"{d}: {[r['state'] for r in rs]}" for d, rs in runs.items()))
+                raise AirflowError(
+                    f"runs unfinished after {timeout:.0f}s: "
+                    + ", ".join(f"{d}: {[r['state'] for r in rs]}" for d, rs in runs.items())
+                )
             time.sleep(3)
 
 

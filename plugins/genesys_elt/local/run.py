@@ -60,8 +60,7 @@ def run_pipeline(days: int, sandbox_args: list[str], env) -> dict:
     else:
         options, end, _ = sandbox_options(sandbox_args, days)
         process, url = start_sandbox(options, data_dir)
-        target = Target(connection=sandbox_connection(url, options),
-                        sandbox=process, end_date=end)
+        target = Target(connection=sandbox_connection(url, options), sandbox=process, end_date=end)
         extra_env["GENESYS_ELT_PII_KEY"] = env.get("GENESYS_ELT_PII_KEY") or SANDBOX_PII_KEY
         say(f"target: the sandbox at {url} ({' '.join(options)}); truth in {data_dir / 'sandbox-truth.json'}")
     first = target.end_date - timedelta(days=days - 1)
@@ -71,9 +70,16 @@ def run_pipeline(days: int, sandbox_args: list[str], env) -> dict:
         shutil.rmtree(home, ignore_errors=True)  # each run schedules from a clean metadata database
         database_url = fresh_postgres_database("genesys_elt_run") if postgres_available() else None
         # The operator's backfill is the only source of extract runs: the daily schedule stays off.
-        airflow = LocalAirflow(home, data_dir, connection=target.connection, database_url=database_url,
-                               extra_env=extra_env, parallelism=8 if database_url else 1, api_pool_slots=6,
-                               scheduled_runs=False)
+        airflow = LocalAirflow(
+            home,
+            data_dir,
+            connection=target.connection,
+            database_url=database_url,
+            extra_env=extra_env,
+            parallelism=8 if database_url else 1,
+            api_pool_slots=6,
+            scheduled_runs=False,
+        )
         say(f"airflow: metadata in {'PostgreSQL' if database_url else 'SQLite'}, home {home}")
         run_on_airflow(airflow, first, target.end_date)
     finally:
@@ -81,8 +87,14 @@ def run_pipeline(days: int, sandbox_args: list[str], env) -> dict:
     say(f"pipeline done in {time.monotonic() - started:.0f} s")
     warehouse = warehouse_from_env({**env, "GENESYS_ELT_DATA_DIR": str(data_dir)})
     report = write_report(warehouse, data_dir / "report.html")
-    return {"data_dir": data_dir, "warehouse": warehouse, "report": report, "sandbox": target.is_sandbox,
-            "first": first, "last": target.end_date}
+    return {
+        "data_dir": data_dir,
+        "warehouse": warehouse,
+        "report": report,
+        "sandbox": target.is_sandbox,
+        "first": first,
+        "last": target.end_date,
+    }
 
 
 def run_on_airflow(airflow: LocalAirflow, first: date, last: date, worker_slots: int = 2) -> None:
@@ -96,11 +108,26 @@ def run_on_airflow(airflow: LocalAirflow, first: date, last: date, worker_slots:
         say(f"backfill {first} .. {last} of {', '.join(EXTRACT_DAGS)}")
         for dag_id in EXTRACT_DAGS:
             airflow.check("dags", "unpause", dag_id)
-            airflow.check("backfill", "create", "--dag-id", dag_id, "--from-date", first.isoformat(),
-                          "--to-date", last.isoformat(), "--reprocess-behavior", "completed",
-                          "--max-active-runs", str(min(days, 7)))
-        runs = airflow.wait_for_runs({d: days for d in EXTRACT_DAGS}, lambda r: r["run_id"].startswith("backfill__"),
-                                     timeout=days * 300, progress=progress_printer(airflow.data_dir))
+            airflow.check(
+                "backfill",
+                "create",
+                "--dag-id",
+                dag_id,
+                "--from-date",
+                first.isoformat(),
+                "--to-date",
+                last.isoformat(),
+                "--reprocess-behavior",
+                "completed",
+                "--max-active-runs",
+                str(min(days, 7)),
+            )
+        runs = airflow.wait_for_runs(
+            {d: days for d in EXTRACT_DAGS},
+            lambda r: r["run_id"].startswith("backfill__"),
+            timeout=days * 300,
+            progress=progress_printer(airflow.data_dir),
+        )
         failed = [f"{d} {r['run_id']}" for d, rs in runs.items() for r in rs if r["state"] != "success"]
         if failed:
             raise GenesysEltError(f"extract runs failed: {', '.join(failed)}; logs under {airflow.home / 'logs'}")

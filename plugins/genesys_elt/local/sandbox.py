@@ -9,7 +9,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
 from pathlib import Path
 
 from ..errors import ConfigError, GenesysEltError
@@ -23,6 +24,7 @@ ORG_FLAGS = ("--seed", "--customers", "--days", "--end-date", "--activity-scale"
 @dataclass
 class Target:
     """Where the data comes from: the sandbox (with its process) or a real org from the environment."""
+
     connection: dict | None
     sandbox: subprocess.Popen | None = None
     end_date: date | None = None
@@ -47,8 +49,11 @@ def sandbox_options(args: list[str], days: int) -> tuple[list[str], date, str]:
     given = dict(zip(args[::2], args[1::2])) if all(a.startswith("--") for a in args[::2]) else None
     if given is None or len(args) % 2:
         raise ConfigError(f"SANDBOX_ARGS must be '--option value' pairs, got {' '.join(args)!r}")
-    end = date.fromisoformat(given["--end-date"]) if "--end-date" in given else \
-        datetime.now(timezone.utc).date() - timedelta(days=1)
+    end = (
+        date.fromisoformat(given["--end-date"])
+        if "--end-date" in given
+        else datetime.now(timezone.utc).date() - timedelta(days=1)
+    )
     options = dict(given)
     options.setdefault("--end-date", end.isoformat())
     options.setdefault("--days", str(days + 4))
@@ -64,8 +69,13 @@ def sandbox_connection(url: str, options: list[str]) -> dict:
     """The genesys_cloud connection for the sandbox started with ``options``: its default client,
     its rate limit, and a short wait before re-checking an archived campaign."""
     limit = int(dict(zip(options[::2], options[1::2]))["--rate-limit-per-minute"])
-    return {"conn_type": "http", "host": url, "login": "sandbox", "password": "sandbox-secret",
-            "extra": {"archived_retry_delay_seconds": 2, "rate_limit_per_minute": limit}}
+    return {
+        "conn_type": "http",
+        "host": url,
+        "login": "sandbox",
+        "password": "sandbox-secret",
+        "extra": {"archived_retry_delay_seconds": 2, "rate_limit_per_minute": limit},
+    }
 
 
 def start_sandbox(options: list[str], data_dir: Path) -> tuple[subprocess.Popen, str]:
@@ -76,8 +86,9 @@ def start_sandbox(options: list[str], data_dir: Path) -> tuple[subprocess.Popen,
         raise GenesysEltError(f"genesys-sandbox truth failed: {written.stderr.strip().splitlines()[-1:]}")
     port = free_port()
     log = open(data_dir / "sandbox.log", "w")
-    process = subprocess.Popen([SANDBOX, "serve", "--port", str(port), *options], stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [SANDBOX, "serve", "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.monotonic() + 120  # generating a large org takes a while
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -73,10 +73,20 @@ RECORD_KINDS = {"contact", "conversation", "session", "event"}
 def warehouse_assignments(con) -> dict[str, str]:
     """The customer key the warehouse gave each record, keyed as the truth keys them: contacts,
     conversations and sessions from the identity graph, web events from the timeline."""
-    assigned = dict(con.execute("select node, customer_key from intermediate.int_customer_keys "
-                                "where node_type in ('contact', 'conversation', 'session')").fetchall())
-    assigned.update({f"event:{source}": key for source, key in con.execute(
-        "select source_id, customer_key from marts.customer_timeline where source_type = 'web_event'").fetchall()})
+    assigned = dict(
+        con.execute(
+            "select node, customer_key from intermediate.int_customer_keys "
+            "where node_type in ('contact', 'conversation', 'session')"
+        ).fetchall()
+    )
+    assigned.update(
+        {
+            f"event:{source}": key
+            for source, key in con.execute(
+                "select source_id, customer_key from marts.customer_timeline where source_type = 'web_event'"
+            ).fetchall()
+        }
+    )
     return assigned
 
 
@@ -85,8 +95,10 @@ def score_against_truth(con, truth: dict) -> tuple[PairwiseScore, PairwiseScore]
     link in the org (records outside the loaded range included)."""
     assigned = warehouse_assignments(con)
     reachable = reachable_groups([tuple(edge) for edge in truth["edges"]], set(assigned))
-    return (pairwise_score(assigned, truth["owner"], reachable),
-            pairwise_score(assigned, truth["owner"], truth["resolvable"]))
+    return (
+        pairwise_score(assigned, truth["owner"], reachable),
+        pairwise_score(assigned, truth["owner"], truth["resolvable"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -125,8 +137,15 @@ def key_stability(before: dict[str, str], after: dict[str, str], history_keys: s
         elif now:
             renamed += 1
     retired = set(before.values()) - set(after.values())
-    return KeyStability(customers=len(nodes_of), kept=kept, renamed_without_merge=renamed, merged=merged,
-                        split=split, retired=len(retired), retired_without_history=len(retired - history_keys))
+    return KeyStability(
+        customers=len(nodes_of),
+        kept=kept,
+        renamed_without_merge=renamed,
+        merged=merged,
+        split=split,
+        retired=len(retired),
+        retired_without_history=len(retired - history_keys),
+    )
 
 
 def customer_keys(con) -> dict[str, str]:

@@ -20,9 +20,11 @@ def mart_counts(con) -> dict[str, int]:
 
 def stream_sources(con) -> dict[str, str]:
     """Where each stream came from in the loaded range (seed contract or Platform API)."""
-    return dict(con.execute("""
+    return dict(
+        con.execute("""
         select stream, string_agg(distinct coalesce(source, 'unrecorded'), ' and ' order by coalesce(source, 'unrecorded'))
-        from marts.load_audit group by stream order by stream""").fetchall())
+        from marts.load_audit group by stream order by stream""").fetchall()
+    )
 
 
 def busiest_campaign_funnel(con) -> tuple[str, list[tuple]]:
@@ -34,10 +36,12 @@ def busiest_campaign_funnel(con) -> tuple[str, list[tuple]]:
     if found is None:
         return "", []
     campaign_id, name, day = found
-    steps = con.execute("""
+    steps = con.execute(
+        """
         select step_sequence, step_name, contact_count, conversion_rate, model_version, pending_backfill
         from marts.fact_predictive_journey where campaign_id = ? and journey_date = ? order by step_sequence""",
-                        [campaign_id, day]).fetchall()
+        [campaign_id, day],
+    ).fetchall()
     return f"{name} ({campaign_id}) on {day}", steps
 
 
@@ -49,9 +53,12 @@ def busiest_customer_timeline(con, limit: int = 12) -> tuple[str, int, list[tupl
     if found is None:
         return "", 0, []
     key, total = found
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select occurred_at, channel, event_type, coalesce(conversation_id, session_id), handoff_type
-        from marts.customer_timeline where customer_key = ? order by timeline_position limit ?""", [key, limit]).fetchall()
+        from marts.customer_timeline where customer_key = ? order by timeline_position limit ?""",
+        [key, limit],
+    ).fetchall()
     return key, total, rows
 
 
@@ -68,18 +75,24 @@ def print_summary(outcome: dict) -> None:
         title, steps = busiest_campaign_funnel(con)
         print(f"\nFunnel of {title}")
         for sequence, name, contacts, rate, version, pending in steps:
-            print(f"  {sequence}. {name:<28}{contacts:>8,} contacts  conversion {rate:.3f}  model {version}"
-                  + ("  (scorecard pending backfill)" if pending else ""))
+            print(
+                f"  {sequence}. {name:<28}{contacts:>8,} contacts  conversion {rate:.3f}  model {version}"
+                + ("  (scorecard pending backfill)" if pending else "")
+            )
         key, total, rows = busiest_customer_timeline(con)
         print(f"\nTimeline of customer {key} (first {len(rows)} of {total} touchpoints)")
         for occurred, channel, event_type, source, handoff in rows:
-            print(f"  {occurred:%Y-%m-%d %H:%M:%S}  {channel:<14}{event_type:<16}{source or ''}"
-                  + (f"  <- {handoff}" if handoff else ""))
+            print(
+                f"  {occurred:%Y-%m-%d %H:%M:%S}  {channel:<14}{event_type:<16}{source or ''}"
+                + (f"  <- {handoff}" if handoff else "")
+            )
         truth_path = data_dir / "sandbox-truth.json"
         if outcome.get("sandbox") and truth_path.exists():
             truth = json.loads(truth_path.read_text())
             landed, everything = score_against_truth(con, truth)
-            print(f"\nIdentity resolution against the sandbox truth ({landed.records:,} records): "
-                  f"pairwise precision {landed.precision:.4f}, recall {landed.recall:.4f} "
-                  f"(recall {everything.recall:.4f} counting links through records outside the loaded range)")
+            print(
+                f"\nIdentity resolution against the sandbox truth ({landed.records:,} records): "
+                f"pairwise precision {landed.precision:.4f}, recall {landed.recall:.4f} "
+                f"(recall {everything.recall:.4f} counting links through records outside the loaded range)"
+            )
     print(f"\nReport: {outcome['report']}")

@@ -15,19 +15,43 @@ from ..landing.layout import dbt_vars
 from ..settings import WarehouseSettings, warehouse_from_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
-MART_TABLES = ("fact_predictive_journey", "dim_predictive_campaign", "fact_scorecard_performance",
-               "fact_scorecard_score_distribution", "dim_customer", "fact_conversation", "customer_timeline",
-               "customer_last_context", "identity_conflicts", "customer_key_history", "load_audit",
-               "rejected_records", "fact_conversation_context", "fact_funnel_step_conversion", "dim_queue",
-               "dim_agent", "dim_wrap_up_code", "dim_division")
+MART_TABLES = (
+    "fact_predictive_journey",
+    "dim_predictive_campaign",
+    "fact_scorecard_performance",
+    "fact_scorecard_score_distribution",
+    "dim_customer",
+    "fact_conversation",
+    "customer_timeline",
+    "customer_last_context",
+    "identity_conflicts",
+    "customer_key_history",
+    "load_audit",
+    "rejected_records",
+    "fact_conversation_context",
+    "fact_funnel_step_conversion",
+    "dim_queue",
+    "dim_agent",
+    "dim_wrap_up_code",
+    "dim_division",
+)
 # The warehouse DAG renders one task per dbt node from this list (`dbt ls` as JSON lines, Cosmos's
 # LoadMode.DBT_LS_FILE), written ahead of parsing by `make install` or the image's init job: a small
 # file read with plain I/O keeps DAG parsing free of dbt processes and of the larger manifest.
 NODE_LIST = PROJECT_DIR / "target" / "dbt_ls.json"
 # The metrics layer's nodes: MetricFlow reads them, Cosmos has no task for them.
 NOT_RENDERED = {"metric", "semantic_model", "saved_query"}
-NODE_LIST_KEYS = ("name", "unique_id", "resource_type", "depends_on", "original_file_path", "tags", "config",
-                  "freshness", "fqn")  # what Cosmos reads from each node
+NODE_LIST_KEYS = (
+    "name",
+    "unique_id",
+    "resource_type",
+    "depends_on",
+    "original_file_path",
+    "tags",
+    "config",
+    "freshness",
+    "fqn",
+)  # what Cosmos reads from each node
 
 
 class WarehouseError(GenesysEltError):
@@ -39,8 +63,16 @@ def run_dbt(*args: str, env=os.environ) -> str:
     released when it returns; returns what it printed, or raises with dbt's own account of what failed."""
     settings = warehouse_from_env(env)
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [_dbt_executable(), *args, "--vars", json.dumps(dbt_vars()), "--project-dir", str(PROJECT_DIR),
-               "--profiles-dir", str(PROJECT_DIR)]
+    command = [
+        _dbt_executable(),
+        *args,
+        "--vars",
+        json.dumps(dbt_vars()),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+    ]
     done = subprocess.run(command, env=settings.dbt_env(env), cwd=PROJECT_DIR, capture_output=True, text=True)
     if done.returncode != 0:
         raise WarehouseError(f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{_failures(done.stdout)}")
@@ -50,8 +82,12 @@ def run_dbt(*args: str, env=os.environ) -> str:
 def write_node_list(env=os.environ) -> Path:
     """Writes ``NODE_LIST`` whole (a reader never sees half a file) and returns its path."""
     listing = run_dbt("ls", "--quiet", "--output", "json", "--output-keys", *NODE_LIST_KEYS, env=env)
-    nodes = [node for line in listing.splitlines() if line.startswith("{")
-             if (node := json.loads(line))["resource_type"] not in NOT_RENDERED]
+    nodes = [
+        node
+        for line in listing.splitlines()
+        if line.startswith("{")
+        if (node := json.loads(line))["resource_type"] not in NOT_RENDERED
+    ]
     if not any(node["resource_type"] == "model" for node in nodes):
         raise WarehouseError(f"dbt ls listed no model:\n{listing[-2000:]}")
     NODE_LIST.parent.mkdir(parents=True, exist_ok=True)

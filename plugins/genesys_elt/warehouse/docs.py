@@ -28,8 +28,7 @@ def docs_dir(env=os.environ) -> Path:
 
 def cosmos_docs_projects(env=os.environ) -> str:
     """The value of ``AIRFLOW__COSMOS__DBT_DOCS_PROJECTS`` that puts the site in Airflow's Browse menu."""
-    return json.dumps({DOCS_SLUG: {"dir": str(docs_dir(env)), "index": "index.html",
-                                   "name": "Warehouse docs (dbt)"}})
+    return json.dumps({DOCS_SLUG: {"dir": str(docs_dir(env)), "index": "index.html", "name": "Warehouse docs (dbt)"}})
 
 
 def write_docs(out_dir: Path | None = None, env=os.environ) -> Path:

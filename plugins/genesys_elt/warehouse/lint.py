@@ -22,8 +22,11 @@ LINTED = ("models", "tests")
 @contextmanager
 def _scratch_environment(scratch: Path):
     saved = dict(os.environ)
-    os.environ.update(GENESYS_ELT_DATA_DIR=str(scratch), GENESYS_ELT_WAREHOUSE=str(scratch / "lint.duckdb"),
-                      GENESYS_ELT_DBT_TARGET="duckdb")
+    os.environ.update(
+        GENESYS_ELT_DATA_DIR=str(scratch),
+        GENESYS_ELT_WAREHOUSE=str(scratch / "lint.duckdb"),
+        GENESYS_ELT_DBT_TARGET="duckdb",
+    )
     try:
         yield
     finally:
@@ -50,11 +53,15 @@ def lint(paths: tuple[str, ...] = LINTED, project_dir: Path = PROJECT_DIR) -> li
     with tempfile.TemporaryDirectory(prefix="genesys_lint_") as scratch_dir:
         scratch = Path(scratch_dir)
         with _scratch_environment(scratch):
-            config = FluffConfig.from_path(str(project_dir), extra_config_path=str(_templater_config(scratch)),
-                                           overrides={"templater": "dbt"})
+            config = FluffConfig.from_path(
+                str(project_dir), extra_config_path=str(_templater_config(scratch)), overrides={"templater": "dbt"}
+            )
             config.set_value(["templater", "dbt", "project_dir"], str(project_dir))
             config.set_value(["templater", "dbt", "profiles_dir"], str(project_dir))
             result = Linter(config=config).lint_paths(tuple(str(project_dir / path) for path in paths))
-    return [f"{Path(record['filepath']).relative_to(project_dir)}:{violation['start_line_no']}: "
-            f"{violation['code']} {violation['description']}"
-            for record in result.as_records() for violation in record["violations"]]
+    return [
+        f"{Path(record['filepath']).relative_to(project_dir)}:{violation['start_line_no']}: "
+        f"{violation['code']} {violation['description']}"
+        for record in result.as_records()
+        for violation in record["violations"]
+    ]

@@ -31,8 +31,9 @@ def run_mf(*args: str, env=os.environ, capture: bool = True) -> subprocess.Compl
     return subprocess.run([_mf_executable(), *args], cwd=PROJECT_DIR, env=mf_env, capture_output=capture, text=True)
 
 
-def query_metrics(metrics: list[str], group_by: list[str] = (), where: str | None = None,
-                  env=os.environ) -> list[dict[str, str]]:
+def query_metrics(
+    metrics: list[str], group_by: list[str] = (), where: str | None = None, env=os.environ
+) -> list[dict[str, str]]:
     """One ``mf query``: a row per group, each value as MetricFlow printed it."""
     with tempfile.TemporaryDirectory(prefix="genesys_mf_") as scratch:
         out = Path(scratch) / "query.csv"

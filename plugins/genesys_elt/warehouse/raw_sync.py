@@ -51,12 +51,16 @@ def _json_lines(path: Path):
 def create_tables(cur) -> None:
     cur.execute(f"create schema if not exists {SCHEMA}")
     for stream in STREAM_NAMES:
-        cur.execute(f"create table if not exists {SCHEMA}.{stream} "
-                    "(json json not null, filename text not null, date date not null, part text)")
+        cur.execute(
+            f"create table if not exists {SCHEMA}.{stream} "
+            "(json json not null, filename text not null, date date not null, part text)"
+        )
     for table in ("slice_manifests", "slice_rejects", "slice_skips"):
-        cur.execute(f"create table if not exists {SCHEMA}.{table} "
-                    "(stream text not null, date date not null, part text, json json not null, "
-                    "filename text not null)")
+        cur.execute(
+            f"create table if not exists {SCHEMA}.{table} "
+            "(stream text not null, date date not null, part text, json json not null, "
+            "filename text not null)"
+        )
 
 
 def sync(data_dir: Path, conn) -> SyncStats:
@@ -66,13 +70,17 @@ def sync(data_dir: Path, conn) -> SyncStats:
     try:
         with conn.cursor() as cur:
             create_tables(cur)
-            cur.execute(f"select stream, cast(date as text), coalesce(part, ''), cast(json as text) "
-                        f"from {SCHEMA}.slice_manifests")
+            cur.execute(
+                f"select stream, cast(date as text), coalesce(part, ''), cast(json as text) "
+                f"from {SCHEMA}.slice_manifests"
+            )
             loaded = {SliceKey(stream, day, part): text for stream, day, part, text in cur.fetchall()}
             for key in loaded.keys() - on_disk.keys():
                 _delete_slice(cur, key)
                 stats.deleted += 1
-            for key, directory in sorted(on_disk.items(), key=lambda item: (item[0].stream, item[0].date, item[0].part)):
+            for key, directory in sorted(
+                on_disk.items(), key=lambda item: (item[0].stream, item[0].date, item[0].part)
+            ):
                 manifest = canonical_json((directory / MANIFEST).read_text(encoding="utf-8"), directory / MANIFEST)
                 if loaded.get(key) == manifest:
                     stats.unchanged += 1
@@ -91,31 +99,48 @@ def sync(data_dir: Path, conn) -> SyncStats:
 def _delete_slice(cur, key: SliceKey) -> None:
     cur.execute(f"delete from {SCHEMA}.{key.stream} where date = %s and coalesce(part, '') = %s", (key.date, key.part))
     for table in ("slice_manifests", "slice_rejects"):
-        cur.execute(f"delete from {SCHEMA}.{table} where stream = %s and date = %s and coalesce(part, '') = %s",
-                    (key.stream, key.date, key.part))
+        cur.execute(
+            f"delete from {SCHEMA}.{table} where stream = %s and date = %s and coalesce(part, '') = %s",
+            (key.stream, key.date, key.part),
+        )
 
 
 def _load_slice(cur, key: SliceKey, directory: Path, manifest: str) -> int:
     part = key.part or None
-    pages = ([line, str(page), key.date, part] for page in sorted(directory.glob(PAGE_GLOB))
-             for line in _json_lines(page))
+    pages = (
+        [line, str(page), key.date, part] for page in sorted(directory.glob(PAGE_GLOB)) for line in _json_lines(page)
+    )
     rows = _copy(cur, f"{SCHEMA}.{key.stream}", ("json", "filename", "date", "part"), pages)
     slice_row = [key.stream, key.date, part]
-    rows += _copy(cur, f"{SCHEMA}.slice_manifests", ("stream", "date", "part", "json", "filename"),
-                  [[*slice_row, manifest, str(directory / MANIFEST)]])
+    rows += _copy(
+        cur,
+        f"{SCHEMA}.slice_manifests",
+        ("stream", "date", "part", "json", "filename"),
+        [[*slice_row, manifest, str(directory / MANIFEST)]],
+    )
     rejects = directory / REJECTS
     if rejects.exists():
-        rows += _copy(cur, f"{SCHEMA}.slice_rejects", ("stream", "date", "part", "json", "filename"),
-                      ([*slice_row, line, str(rejects)] for line in _json_lines(rejects)))
+        rows += _copy(
+            cur,
+            f"{SCHEMA}.slice_rejects",
+            ("stream", "date", "part", "json", "filename"),
+            ([*slice_row, line, str(rejects)] for line in _json_lines(rejects)),
+        )
     return rows
 
 
 def _sync_skips(cur, data_dir: Path) -> int:
     """Skip records are few and small: replaced as a whole on every sync."""
     cur.execute(f"delete from {SCHEMA}.slice_skips")
-    return _copy(cur, f"{SCHEMA}.slice_skips", ("stream", "date", "part", "json", "filename"),
-                 ([stream, day, part, canonical_json(f.read_text(encoding="utf-8"), f), str(f)]
-                  for stream, day, part, f in skip_files(data_dir)))
+    return _copy(
+        cur,
+        f"{SCHEMA}.slice_skips",
+        ("stream", "date", "part", "json", "filename"),
+        (
+            [stream, day, part, canonical_json(f.read_text(encoding="utf-8"), f), str(f)]
+            for stream, day, part, f in skip_files(data_dir)
+        ),
+    )
 
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows) -> int:
