@@ -43,7 +43,7 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
         assert result.returncode == 0, output[-3000:]
         assert "state=success" in output, output[-3000:]
     # A run whose data interval starts on 2026-11-19 extracts that day (scorecards two days behind,
-    # conversations with their two-day trailing window).
+    # conversations with their five-day trailing window).
     for stream, day in [
         ("campaigns", "2026-11-19"),
         ("scorecards", "2026-11-17"),
@@ -124,7 +124,7 @@ def _assert_lineage(events: list[dict], env, api_origin: str) -> None:
             namespace == "file" and Path(name).is_relative_to(raw) and Path(name).is_dir()
             for namespace, name in outputs
         ), (job, outputs)
-    # The extract runs of 2026-11-19 name that day's conversations slice and the two trailing days'.
+    # The extract runs of 2026-11-19 name that day's conversations slice and its trailing days'.
     days = {
         Path(name).name
         for e in by_task[f"{CONVERSATIONS_DAG}.conversations"]

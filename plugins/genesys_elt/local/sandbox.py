@@ -14,6 +14,7 @@ from datetime import time as dtime
 from pathlib import Path
 
 from ..errors import ConfigError, GenesysEltError
+from ..streams import STREAMS
 from .airflow_instance import free_port
 
 SANDBOX = str(Path(sys.executable).with_name("genesys-sandbox"))
@@ -44,8 +45,8 @@ class Target:
 
 def sandbox_options(args: list[str], days: int) -> tuple[list[str], date, str]:
     """The sandbox's command-line options: the operator's, plus an org long enough for the range
-    (two trailing days for conversations, two for scorecards) and a clock frozen on the morning
-    after the last day, so that a second run sees the same org."""
+    (the conversations' trailing days, two for scorecards) and a clock frozen on the morning after
+    the last day, so that a second run sees the same org."""
     given = dict(zip(args[::2], args[1::2])) if all(a.startswith("--") for a in args[::2]) else None
     if given is None or len(args) % 2:
         raise ConfigError(f"SANDBOX_ARGS must be '--option value' pairs, got {' '.join(args)!r}")
@@ -56,7 +57,7 @@ def sandbox_options(args: list[str], days: int) -> tuple[list[str], date, str]:
     )
     options = dict(given)
     options.setdefault("--end-date", end.isoformat())
-    options.setdefault("--days", str(days + 4))
+    options.setdefault("--days", str(days + STREAMS["conversations"].trailing_days))
     # A demo-sized org, and a limit that lets a week load in minutes (a real org's default is
     # 300 requests per minute per client).
     options.setdefault("--customers", "500")
