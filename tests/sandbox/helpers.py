@@ -62,3 +62,15 @@ def follow_next_uri(api, first_path: str, key: str, link: str = "nextUri", param
         if not nxt:
             return records
         page = api.ok("GET", nxt)
+
+
+def wrap_up_codes(record: dict) -> list[str | None]:
+    """The wrap-up codes of a conversation record's agent segments, in order (None where not yet coded)."""
+    return [
+        s.get("wrapUpCode")
+        for p in record["participants"]
+        if p["purpose"] == "agent"
+        for sess in p["sessions"]
+        for s in sess["segments"]
+        if s["segmentType"] == "wrapup"
+    ]

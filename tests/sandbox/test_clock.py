@@ -9,7 +9,7 @@ import pytest
 from genesys_sandbox.org import ground_truth
 from genesys_sandbox.timefmt import day_end, iso, parse_iso
 
-from .helpers import EC, JOBS, PE, conversations_job, day_params
+from .helpers import EC, JOBS, PE, conversations_job, day_params, wrap_up_codes
 
 pytestmark = pytest.mark.integration
 
@@ -25,17 +25,6 @@ def _conversation(api, conv_id: str, day: str) -> dict:
     return found[0]
 
 
-def _wrapup_codes(conv: dict) -> list[str]:
-    return [
-        s.get("wrapUpCode")
-        for p in conv["participants"]
-        if p["purpose"] == "agent"
-        for sess in p["sessions"]
-        for s in sess["segments"]
-        if s["segmentType"] == "wrapup"
-    ]
-
-
 def test_wrap_up_code_arrives_a_day_late(sandbox_factory):
     sandbox, api = sandbox_factory()
     conv = next(c for c in sandbox.api.org.conversations if c.late_wrapup and c.day.isoformat() == "2026-11-18")
@@ -43,9 +32,9 @@ def test_wrap_up_code_arrives_a_day_late(sandbox_factory):
     api.control(now=iso(conv.end + timedelta(hours=2)))
     first = _conversation(api, conv_id, day)
     assert first["conversationEnd"] == iso(conv.end)
-    assert _wrapup_codes(first) and not any(_wrapup_codes(first))
+    assert wrap_up_codes(first) and not any(wrap_up_codes(first))
     api.control(now=iso(conv.end + timedelta(hours=25)))
-    assert all(_wrapup_codes(_conversation(api, conv_id, day)))
+    assert all(wrap_up_codes(_conversation(api, conv_id, day)))
 
 
 def test_in_progress_conversations_have_no_end_until_they_end(sandbox_factory):

@@ -12,7 +12,7 @@ from genesys_sandbox.org import ground_truth
 from genesys_sandbox.timefmt import day_start, iso
 from tests.conftest import END_DATE
 
-from .helpers import JOBS, conversations_job
+from .helpers import JOBS, conversations_job, wrap_up_codes
 
 pytestmark = pytest.mark.integration
 
@@ -67,17 +67,6 @@ def test_a_thread_stays_open_for_days_and_each_day_returns_it_open(sandbox_facto
     assert settled["conversationEnd"] == iso(thread.end)
 
 
-def _wrap_up_codes(record: dict) -> list[str | None]:
-    return [
-        s.get("wrapUpCode")
-        for p in record["participants"]
-        if p["purpose"] == "agent"
-        for sess in p["sessions"]
-        for s in sess["segments"]
-        if s["segmentType"] == "wrapup"
-    ]
-
-
 def _segment_types(record: dict) -> list[str]:
     return [s["segmentType"] for p in record["participants"] for sess in p["sessions"] for s in sess["segments"]]
 
@@ -101,6 +90,6 @@ def test_a_record_is_corrected_three_to_five_days_after_it_ended(sandbox_factory
     assert before["conversationEnd"] == after["conversationEnd"] == iso(conv.end)
     assert after == conv.body
     if kind == "wrap_up_code":
-        assert _wrap_up_codes(before) != _wrap_up_codes(after) and all(_wrap_up_codes(after))
+        assert wrap_up_codes(before) != wrap_up_codes(after) and all(wrap_up_codes(after))
     else:
         assert _segment_types(after).count("hold") == _segment_types(before).count("hold") + 1
