@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import dag_parse, extraction, identity, incremental, memory, transform
+from . import api_cost, dag_parse, extraction, identity, incremental, memory, transform
 from .common import say
 from .report import write_markdown
 
@@ -24,6 +24,7 @@ BENCHMARKS = {
     "incremental": incremental.run,
     "transform": lambda: transform.run(Path(tempfile.mkdtemp(prefix="bench_transform_"))),
     "extraction": extraction.run,
+    "api_cost": api_cost.run,
 }
 
 

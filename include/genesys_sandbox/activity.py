@@ -103,6 +103,7 @@ class ActivityGenerator:
         self.ivr_flow = new_id(rng)
         self.dnis = "tel:+18005550100"
         self._three_contact_people: dict[str, dict[str, str]] = {}
+        self._merge_heads: dict[str, Contact] = {}  # person -> the contact a merge created
 
     # ------------------------------------------------------------------ contacts
     def make_contacts(self) -> dict[str, Contact]:
@@ -122,25 +123,26 @@ class ActivityGenerator:
                 shared_lines=True,
             )
             if rng.random() < 0.03:
-                # A duplicate made by an SMS conversation, merged into the primary part-way through the range.
+                # A duplicate made by an SMS conversation. Part-way through the range the two are
+                # merged into a new contact (SDK post_externalcontacts_merge_contacts: "Merge two
+                # contacts into a new contact record"); both old ids then resolve to it.
                 duplicate = self._add_contact(
                     person,
                     "sms",
-                    created + timedelta(days=3),
+                    max(created + timedelta(days=3), start - timedelta(days=10)),  # recent: it has not expired
                     external_id=None,
                     phone_style=rng.randrange(5),
                     with_email=False,
                 )
                 span = (self.last_day - self.first_day).days + 1
                 merged_at = start + timedelta(days=rng.uniform(span * 0.3, span * 0.7))
-                duplicate.merged_into, duplicate.merged_at = primary.id, merged_at
-                self.out.edges.append((f"contact:{duplicate.id}", f"contact:{primary.id}"))
+                head = self._merge(person, primary, duplicate, merged_at)
                 self.out.traps.append(
                     {
                         "kind": "contact_merge",
                         "person": person.pid,
-                        "source": duplicate.id,
-                        "target": primary.id,
+                        "merged": [primary.id, duplicate.id],
+                        "target": head.id,
                         "mergedAt": iso(merged_at),
                     }
                 )
@@ -194,6 +196,8 @@ class ActivityGenerator:
             phone_has_e164=has_e164 if has_e164 is not None else self.rng.random() < 0.5,
             email_written=person.email_written(self.rng.randrange(4)) if with_email else None,
             shared_lines=shared_lines,
+            # A CRM keeps the records it synchronises; one a conversation made from an identifier is Identified.
+            kind="Curated" if external_id else "Identified",
         )
         self.contacts[contact.id] = contact
         person.contact_ids.append(contact.id)
@@ -206,6 +210,36 @@ class ActivityGenerator:
             self.out.edges.append((key, f"email:{person.email}"))
         return contact
 
+    def _merge(self, person: Person, primary: Contact, duplicate: Contact, at: datetime) -> Contact:
+        """The new contact a merge creates: the primary's identifiers under a new id. Its id comes
+        from a generator of its own, so the rest of the org stays as it was."""
+        head = Contact(
+            id=new_id(random.Random(f"merge:{primary.id}:{duplicate.id}")),
+            pid=person.pid,
+            channel="merge",
+            created=at,
+            external_id=primary.external_id,
+            phone=primary.phone,
+            phone_written=primary.phone_written,
+            phone_has_e164=primary.phone_has_e164,
+            email_written=primary.email_written,
+            shared_lines=primary.shared_lines,
+            kind="Curated",
+        )
+        self.contacts[head.id] = head
+        self._merge_heads[person.pid] = head
+        key = f"contact:{head.id}"
+        self.out.owner[key] = person.pid
+        if head.external_id:
+            self.out.edges.append((key, f"crm:{head.external_id}"))
+        self.out.edges.append((key, f"phone:{head.phone.e164}"))
+        if head.email_written:
+            self.out.edges.append((key, f"email:{person.email}"))
+        for old in (primary, duplicate):
+            old.merged_into, old.merged_at = head.id, at
+            self.out.edges.append((f"contact:{old.id}", key))
+        return head
+
     def contact_for(self, person: Person, channel: str, at: datetime) -> str | None:
         trio = self._three_contact_people.get(person.pid)
         if trio:
@@ -214,12 +248,12 @@ class ActivityGenerator:
             if channel in ("voice_in", "voice_out", "callback"):
                 return trio["voice"]
             return trio["web"]
-        primary = person.contact_ids[0]
-        for cid in person.contact_ids[1:]:
-            duplicate = self.contacts[cid]
-            if channel in ("sms", "whatsapp", "voice_in") and duplicate.merged_at and at < duplicate.merged_at:
-                return cid
-        return primary
+        head = self._merge_heads.get(person.pid)
+        if head and at >= head.created:
+            return head.id
+        if len(person.contact_ids) > 1 and channel in ("sms", "whatsapp", "voice_in"):
+            return person.contact_ids[1]  # the duplicate an SMS made, until the merge
+        return person.contact_ids[0]
 
     # ------------------------------------------------------------------ the days
     def run(self) -> Activity:
@@ -662,7 +696,7 @@ def contact_body(contact: Contact, person: Person, merged_from: list[str], as_me
         "id": contact.id,
         "firstName": person.first,
         "lastName": person.last,
-        "type": "Curated",
+        "type": contact.kind,
         "createDate": iso(contact.created),
         "modifyDate": iso(contact.merged_at if as_merged and contact.merged_at else contact.created),
         "selfUri": f"/api/v2/externalcontacts/contacts/{contact.id}",

@@ -18,8 +18,6 @@ from urllib.parse import urlencode
 from .action_maps import METRICS as ACTION_MAP_METRICS
 from .action_maps import action_map_body, day_metrics_visible
 from .directory import (
-    WRAP_UP_CODE_IDS,
-    WRAP_UP_CODE_NAMES,
     division_body,
     queue_body,
     user_body,
@@ -30,7 +28,7 @@ from .jobs import JobBoard
 from .org import Org
 from .paging import BadToken, PageTokens
 from .predictive import campaign_body, scorecard_body, scorecard_metrics, settled_share
-from .render import canonical_id, contact_at, conversation_at, last_activity
+from .render import canonical_id, contact_at, contact_expired, conversation_at, last_activity
 from .timefmt import day_start, iso, parse_iso
 
 
@@ -49,6 +47,12 @@ class Request:
     client_id: str
     scopes: tuple[str, ...]
     params: dict[str, str] = field(default_factory=dict)
+    divisions: frozenset[str] | None = None  # the division ids the client's role grants; None: all
+
+    def sees(self, division_ids) -> bool:
+        """Whether a record in these divisions reaches this client: the platform leaves the rest
+        out without an error (GENESYS_BEHAVIOUR.md, Directory)."""
+        return self.divisions is None or not self.divisions.isdisjoint(division_ids)
 
 
 @dataclass
@@ -65,6 +69,7 @@ ROUTES: list[Route] = []
 # What each --api-profile leaves out: a real org answers 404 on the seed contract's paths, a
 # seed-era sandbox knows nothing of the Platform paths added for Predictive Engagement.
 PROFILES = {"full": set(), "platform": {"seed"}, "seed": {"platform"}}
+MERGED_CONTACT_ANSWERS = ("head", "record")
 
 
 def route(method: str, path: str, name: str, scope: str | None, origin: str = "real"):
@@ -95,9 +100,16 @@ class Api:
         bad_record_rate: float = 0.0,
         overlapping_pages: bool = False,
         api_profile: str = "full",
+        merged_contact_answer: str = "head",
     ):
         if api_profile not in PROFILES:
             raise ValueError(f"api profile must be one of {', '.join(PROFILES)}, got {api_profile!r}")
+        if merged_contact_answer not in MERGED_CONTACT_ANSWERS:
+            raise ValueError(f"merged contact answer must be head or record, got {merged_contact_answer!r}")
+        # What a GET or bulk fetch of a merged-away contact id answers. The platform's separate
+        # "unresolved" endpoints imply the plain ones resolve to the head of the merge (the
+        # default); "record" answers the old record itself, with mergedTo.
+        self.merged_contact_answer = merged_contact_answer
         self.org = org
         self.left_out = PROFILES[api_profile]
         self.overlapping_pages = overlapping_pages
@@ -405,7 +417,8 @@ def submit_conversation_job(api: Api, req: Request):
     if not isinstance(from_start_of_day, bool):
         raise ApiError(400, "bad.request", "startOfDayIntervalMatching must be a boolean")
     records = [conversation_at(c, api.clock()) for c in api.conversations_active(start, end, from_start_of_day)]
-    records = api.damaged([body for body in records if body], "conversationId", "conversationStart")
+    records = [body for body in records if body and req.sees(body["divisionIds"])]
+    records = api.damaged(records, "conversationId", "conversationStart")
     job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, api.clock())
     return 202, {"jobId": job.id}
 
@@ -445,10 +458,19 @@ EC = "/api/v2/externalcontacts"
 
 @route("GET", EC + "/contacts/{id}", "external_contact", "external-contacts:readonly")
 def get_contact(api: Api, req: Request):
-    body = contact_at(api.org, req.params["id"], api.clock())
+    return 200, _contact_or_404(api, req.params["id"], resolve=api.merged_contact_answer == "head")
+
+
+@route("GET", EC + "/contacts/{id}/unresolved", "external_contact_unresolved", "external-contacts:readonly")
+def get_unresolved_contact(api: Api, req: Request):
+    return 200, _contact_or_404(api, req.params["id"], resolve=False)
+
+
+def _contact_or_404(api: Api, contact_id: str, resolve: bool) -> dict:
+    body = contact_at(api.org, contact_id, api.clock(), resolve=resolve)
     if body is None:
-        raise ApiError(404, "not.found", f"external contact {req.params['id']} not found")
-    return 200, body
+        raise ApiError(404, "not.found", f"external contact {contact_id} not found")
+    return body
 
 
 # The most ids one bulk fetch takes; a longer list is refused whole with 400.
@@ -468,8 +490,9 @@ def bulk_contacts(api: Api, req: Request):
         raise ApiError(400, "bad.request", f"at most {BULK_CONTACT_IDS} entities per request, got {len(entities)}")
     now = api.clock()
     results, failed = [], []
+    resolve = api.merged_contact_answer == "head"
     for index, entity in enumerate(entities):
-        body = contact_at(api.org, entity["id"], now)
+        body = contact_at(api.org, entity["id"], now, resolve=resolve)
         if body is None:
             failed.append(index)
             results.append(
@@ -517,7 +540,9 @@ def identifier_lookup(api: Api, req: Request):
                 and contact.email_written.strip().lower() == value.strip().lower()
             )
         ):
-            return 200, contact_at(api.org, canonical_id(api.org, contact_id, now), now)
+            found = contact_at(api.org, canonical_id(api.org, contact_id, now), now)
+            if found:
+                return 200, found
     raise ApiError(404, "not.found", "no external contact has that identifier")
 
 
@@ -526,7 +551,9 @@ def scan_contacts(api: Api, req: Request):
     limit = api._int(req.query, "limit", 100, 1, 200)
     offset = api._offset("scan", req.query.get("cursor"))
     now = api.clock()
-    ids = [c for c in api.org.contact_order if api.org.contacts[c].created <= now]
+    ids = [
+        c for c in api.org.contact_order if api.org.contacts[c].created <= now and not contact_expired(api.org, c, now)
+    ]
     body: dict = {
         "entities": [contact_at(api.org, c, now) for c in ids[offset : offset + limit]],
         "selfUri": f"{EC}/scan/contacts?limit={limit}",
@@ -752,9 +779,8 @@ def journey_query_results(api: Api, req: Request):
 @route("GET", "/api/v2/routing/queues", "routing_queues", "routing:readonly")
 def list_queues(api: Api, req: Request):
     now, directory = api.clock(), api.org.directory
-    return 200, api._page_numbered(
-        req, [queue_body(directory, q, now) for q in directory.queues], "/api/v2/routing/queues"
-    )
+    queues = [queue_body(directory, q, now) for q in directory.queues if q.listed_at(now) and req.sees([q.division_id])]
+    return 200, api._page_numbered(req, queues, "/api/v2/routing/queues")
 
 
 @route("GET", "/api/v2/users", "users", "users:readonly")
@@ -764,21 +790,21 @@ def list_users(api: Api, req: Request):
     state = req.query.get("state", "active")
     if state not in ("active", "inactive", "deleted", "any"):
         raise ApiError(400, "bad.request", "state must be active, inactive, deleted or any")
-    users = [user_body(directory, a, now) for a in directory.agents]
+    users = [user_body(directory, a, now) for a in directory.agents if req.sees([a.division_id])]
     users = [u for u in users if state == "any" or u["state"] == state]
     return 200, api._page_numbered(req, users, "/api/v2/users", {"state": state})
 
 
 @route("GET", "/api/v2/routing/wrapupcodes", "routing_wrapup_codes", "routing:readonly")
 def list_wrap_up_codes(api: Api, req: Request):
-    codes = [wrap_up_code_body(code_id, name) for code_id, name in zip(WRAP_UP_CODE_IDS, WRAP_UP_CODE_NAMES)]
+    codes = [wrap_up_code_body(code_id, name) for code_id, name in api.org.directory.wrap_up_codes_at(api.clock())]
     return 200, api._page_numbered(req, codes, "/api/v2/routing/wrapupcodes")
 
 
 @route("GET", "/api/v2/authorization/divisions", "authorization_divisions", "authorization:readonly")
 def list_divisions(api: Api, req: Request):
     directory = api.org.directory
-    divisions = [division_body(directory, division_id, name) for division_id, name in directory.divisions]
+    divisions = [division_body(directory, d, name) for d, name in directory.divisions if req.sees([d])]
     return 200, api._page_numbered(req, divisions, "/api/v2/authorization/divisions")
 
 

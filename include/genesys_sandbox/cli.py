@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 from .auth import DEFAULT_CLIENT, OAuthClient
+from .directory import DIVISION_NAMES
 from .org import OrgConfig, generate, ground_truth
 from .timefmt import parse_iso
 
@@ -54,6 +55,17 @@ def _client(text: str) -> OAuthClient:
         return OAuthClient.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _client_divisions(text: str) -> tuple[str, tuple[str, ...]]:
+    client_id, _, names = text.partition(":")
+    divisions = tuple(n.strip() for n in names.split(",") if n.strip())
+    unknown = sorted(set(divisions) - set(DIVISION_NAMES))
+    if not client_id or not divisions or unknown:
+        raise argparse.ArgumentTypeError(
+            f"client divisions must be ID:NAME[,NAME] with names among {', '.join(DIVISION_NAMES)}, got {text!r}"
+        )
+    return client_id, divisions
 
 
 def _org_args(parser: argparse.ArgumentParser) -> None:
@@ -142,6 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
         "org serves (seed-only paths answer 404); seed: without the Platform paths for "
         "Predictive Engagement",
     )
+    serve.add_argument(
+        "--client-divisions",
+        type=_client_divisions,
+        action="append",
+        metavar="ID:DIVISION[,DIVISION]",
+        help="limit a client to some divisions by name (Home, Retail); the rest of the org's data is "
+        "left out of its answers without an error, as the platform does (repeatable)",
+    )
+    serve.add_argument(
+        "--merged-contact-answer",
+        choices=("head", "record"),
+        default="head",
+        help="what a GET or bulk fetch of a merged-away contact id answers: the contact at the head "
+        "of the merge (as the platform is documented to), or the old record with mergedTo",
+    )
     serve.add_argument("--verbose", action="store_true")
     truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
     _org_args(truth)
@@ -186,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         availability_lag_minutes=args.availability_lag_minutes,
         api_profile=args.api_profile,
         other_consumer_per_minute=args.other_consumer_per_minute,
+        merged_contact_answer=args.merged_contact_answer,
+        client_divisions=dict(args.client_divisions or []),
     )
     try:
         sandbox = Sandbox(config)

@@ -130,9 +130,12 @@ class Contact:
     phone_written: str | None
     phone_has_e164: bool
     email_written: str | None
-    merged_into: str | None = None  # canonical contact id once merged
+    merged_into: str | None = None  # the contact a merge created from this one and another
     shared_lines: bool = False  # the record also carries the person's work and home lines
     merged_at: datetime | None = None
+    # SDK ExternalContact.type: Curated (kept by people or a CRM, kept until deleted), Identified
+    # (made by a conversation from an identifier); Identified and Ephemeral records expire.
+    kind: str = "Curated"
 
 
 @dataclass

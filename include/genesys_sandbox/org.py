@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta, timezone
 from .action_maps import ActionMap, make_action_maps
 from .action_maps import truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
-from .directory import Directory, make_directory
+from .directory import Directory, make_directory, plant_directory_changes
 from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
-from .timefmt import days_between, iso
+from .timefmt import days_between, iso, parse_iso
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,15 @@ class Org:
             if "externalContact" in session:
                 self.sessions_by_contact[session["externalContact"]["id"]].append(session)
         self.contact_order = sorted(self.contacts)
+        # When each contact was last named by a conversation or a web session (else its creation):
+        # Identified contacts expire 60 days after it (render.CONTACT_EXPIRY).
+        self.last_interaction = {cid: c.created for cid, c in self.contacts.items()}
+        named = [(p.get("externalContactId"), c.start) for c in self.conversations for p in c.body["participants"]] + [
+            (cid, parse_iso(s["createdDate"])) for cid, ss in self.sessions_by_contact.items() for s in ss
+        ]
+        for cid, at in named:
+            if cid in self.last_interaction and at > self.last_interaction[cid]:
+                self.last_interaction[cid] = at
 
     @property
     def conversations(self) -> list[Conversation]:
@@ -90,6 +99,7 @@ def generate(config: OrgConfig) -> Org:
     directory = make_directory(
         config.seed, activity_gen.queues, activity_gen.agents, activity_gen.divisions, config.first_day, config.last_day
     )
+    activity.traps.extend(plant_directory_changes(config.seed, activity.conversations, directory))
     return Org(
         config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines, directory
     )

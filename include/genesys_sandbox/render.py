@@ -53,13 +53,29 @@ def last_activity(conv: Conversation, now: datetime) -> datetime:
     return min(conv.end, now)
 
 
-def contact_at(org: Org, contact_id: str, now: datetime) -> dict | None:
+# Identified and Ephemeral contacts are deleted 60 days after their last interaction; Curated ones
+# are kept (help.mypurecloud.com, "Data retention periods by feature": external contacts).
+CONTACT_EXPIRY = timedelta(days=60)
+
+
+def contact_at(org: Org, contact_id: str, now: datetime, resolve: bool = False) -> dict | None:
+    """The contact's record at ``now``, or None (404) before it exists or once it has expired. With
+    ``resolve``, a merged-away id answers with the contact at the head of its merge."""
     contact = org.contacts.get(contact_id)
     if contact is None or contact.created > now:
         return None
     merged = contact.merged_at is not None and contact.merged_at <= now
+    if merged and resolve:
+        return contact_at(org, contact.merged_into, now, resolve=True)
+    if not merged and contact_expired(org, contact_id, now):
+        return None
     merged_from = [m for m in org.merged_from.get(contact_id, []) if org.contacts[m].merged_at <= now]
     return contact_body(contact, org.person_by_id[contact.pid], merged_from, merged)
+
+
+def contact_expired(org: Org, contact_id: str, now: datetime) -> bool:
+    contact = org.contacts[contact_id]
+    return contact.kind != "Curated" and now >= org.last_interaction[contact_id] + CONTACT_EXPIRY
 
 
 def canonical_id(org: Org, contact_id: str, now: datetime) -> str:

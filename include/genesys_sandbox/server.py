@@ -49,6 +49,9 @@ class ServerConfig:
     availability_lag_minutes: int = 90
     other_consumer_per_minute: int = 0  # another integration spending each client's budget
     api_profile: str = "full"  # full: seed contract and Platform paths; platform: a real org's; seed: no new paths
+    merged_contact_answer: str = "head"  # what a GET of a merged-away contact answers: the head, or its record
+    # client id -> the division names its role grants (a client not named sees every division)
+    client_divisions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Clock:
@@ -104,6 +107,7 @@ class Sandbox:
             self.config.bad_record_rate,
             self.config.overlapping_pages,
             self.config.api_profile,
+            self.config.merged_contact_answer,
         )
         log.info(
             "org generated in %.1fs: %d conversations, %d journey events",
@@ -111,6 +115,13 @@ class Sandbox:
             len(org.conversations),
             len(org.activity.events),
         )
+
+    def divisions_of(self, client_id: str) -> frozenset[str] | None:
+        """The division ids a client's role grants, or None for every division."""
+        names = self.config.client_divisions.get(client_id)
+        if names is None:
+            return None
+        return frozenset(self.api.org.directory.division_named(name) for name in names)
 
     def take_token_outage(self) -> bool:
         with self._outage_lock:
@@ -278,7 +289,16 @@ class _Handler(BaseHTTPRequestHandler):
         if not scope_allows(client.scopes, route.scope):
             sandbox.stats.record(client.client_id, endpoint, 403)
             return self._error(403, "missing.any.permissions", f"the token lacks the scope {route.scope}")
-        request = Request(method, url.path, query, body, client.client_id, client.scopes, params)
+        request = Request(
+            method,
+            url.path,
+            query,
+            body,
+            client.client_id,
+            client.scopes,
+            params,
+            sandbox.divisions_of(client.client_id),
+        )
         try:
             status, payload = route.handler(sandbox.api, request)
         except ApiError as exc:

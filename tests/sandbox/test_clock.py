@@ -52,18 +52,28 @@ def test_in_progress_conversations_have_no_end_until_they_end(sandbox_factory):
     assert _conversation(api, open_one["conversation"], day)["conversationEnd"] == open_one["trueEnd"]
 
 
-def test_contact_merge_is_visible_only_after_it_happens(sandbox_factory):
-    sandbox, api = sandbox_factory()
-    source = next(c for c in sandbox.api.org.contacts.values() if c.merged_into)
-    api.control(now=iso(source.merged_at - timedelta(minutes=1)))
-    before = api.ok("GET", f"{EC}/contacts/{source.id}")
-    assert before["canonicalContact"]["id"] == source.id and "mergedTo" not in before
-    api.control(now=iso(source.merged_at + timedelta(minutes=1)))
-    after = api.ok("GET", f"{EC}/contacts/{source.id}")
-    assert after["canonicalContact"]["id"] == source.merged_into == after["mergedTo"]["id"]
-    target = api.ok("GET", f"{EC}/contacts/{source.merged_into}")
-    assert source.id in {m["id"] for m in target["mergedFrom"]}
-    assert {source.id, source.merged_into} <= {m["id"] for m in target["mergeSet"]}
+@pytest.mark.parametrize("answer", ["head", "record"])
+def test_a_merge_creates_a_new_contact_that_both_old_ids_resolve_to(sandbox_factory, answer):
+    sandbox, api = sandbox_factory(merged_contact_answer=answer)
+    head = next(c for c in sandbox.api.org.contacts.values() if c.channel == "merge")
+    old = [c for c in sandbox.api.org.contacts.values() if c.merged_into == head.id]
+    assert len(old) == 2 and all(c.merged_at == head.created for c in old)
+    api.control(now=iso(head.created - timedelta(minutes=1)))
+    assert api.get(f"{EC}/contacts/{head.id}").status_code == 404  # the new record does not exist yet
+    for contact in old:
+        before = api.ok("GET", f"{EC}/contacts/{contact.id}")
+        assert before["id"] == before["canonicalContact"]["id"] == contact.id and "mergedTo" not in before
+    api.control(now=iso(head.created + timedelta(minutes=1)))
+    merged = api.ok("GET", f"{EC}/contacts/{head.id}")
+    assert {m["id"] for m in merged["mergedFrom"]} == {c.id for c in old}
+    assert {m["id"] for m in merged["mergeSet"]} == {head.id} | {c.id for c in old}
+    for contact in old:
+        after = api.ok("GET", f"{EC}/contacts/{contact.id}")
+        bulk = api.ok("POST", f"{EC}/bulk/contacts", json={"entities": [{"id": contact.id}]})["results"][0]
+        unresolved = api.ok("GET", f"{EC}/contacts/{contact.id}/unresolved")
+        assert bulk["id"] == contact.id and bulk["entity"] == after
+        assert unresolved["id"] == contact.id and unresolved["mergedTo"]["id"] == head.id
+        assert after == (merged if answer == "head" else unresolved)
 
 
 def test_archived_campaign_refuses_analytics(sandbox_factory):

@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from genesys_sandbox.render import contact_expired
+
 from .helpers import EC, JOBS, PE, conversations_job, day_params, follow_next_uri, journey_query
 
 pytestmark = pytest.mark.integration
@@ -58,7 +60,10 @@ def test_cursor_and_has_more_on_journey_query(api, shared_sandbox):
 
 def test_cursors_after_on_contact_scan(api, shared_sandbox):
     walked = follow_next_uri(api, f"{EC}/scan/contacts", "entities", params={"limit": 50})
-    assert _unique([c["id"] for c in walked]) == set(shared_sandbox.api.org.contacts)
+    org, now = shared_sandbox.api.org, shared_sandbox.api.clock()
+    live = {c for c, contact in org.contacts.items() if contact.created <= now and not contact_expired(org, c, now)}
+    assert len(live) < len(org.contacts)  # Identified contacts idle for 60 days have expired
+    assert _unique([c["id"] for c in walked]) == live
 
 
 def test_after_in_next_uri_on_journey_sessions_and_events(api, shared_sandbox):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from genesys_sandbox.render import contact_at
 from tests.sdk_shapes import conformance_errors
 
 from .helpers import EC, JOBS, PE, conversations_job, day_params, journey_query
@@ -56,12 +57,17 @@ def test_conversation_details_job_shapes(api):
 
 
 def test_external_contact_shapes(api, shared_sandbox):
-    org = shared_sandbox.api.org
-    merged = next(c for c in org.contacts.values() if c.merged_into)
-    for contact_id in (org.contact_order[0], merged.id, merged.merged_into):
+    org, now = shared_sandbox.api.org, shared_sandbox.api.clock()
+    live = [c for c in org.contact_order if contact_at(org, c, now) and not org.contacts[c].merged_into]
+    merged = next(c for c in org.contacts.values() if c.merged_into and c.merged_at <= now)
+    # A merged-away id answers with the head of its merge; its own record is the "unresolved" one.
+    for contact_id, answered in ((live[0], live[0]), (merged.id, merged.merged_into), (merged.merged_into,) * 2):
         body = api.ok("GET", f"{EC}/contacts/{contact_id}")
         assert_conforms(body, "ExternalContact")
-        assert body["id"] == contact_id
+        assert body["id"] == answered
+    unresolved = api.ok("GET", f"{EC}/contacts/{merged.id}/unresolved")
+    assert_conforms(unresolved, "ExternalContact")
+    assert unresolved["id"] == merged.id and unresolved["canonicalContact"]["id"] == merged.merged_into
     crm = next(c for c in org.contacts.values() if c.external_id and not c.merged_into)
     found = api.ok(
         "POST",
@@ -70,7 +76,7 @@ def test_external_contact_shapes(api, shared_sandbox):
     )
     assert_conforms(found, "ExternalContact")
     assert found["id"] == crm.id
-    wanted = org.contact_order[:99] + ["no-such-contact"]
+    wanted = live[:99] + ["no-such-contact"]
     bulk = api.ok("POST", f"{EC}/bulk/contacts", json={"entities": [{"id": c} for c in wanted]})
     assert_conforms(bulk, "BulkFetchContactsResponse")
     assert [r["id"] for r in bulk["results"]] == wanted

@@ -4,6 +4,7 @@ builds incrementally (snapshots included) after each day."""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -11,6 +12,7 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 import psycopg2
@@ -79,6 +81,13 @@ def loaded(tmp_path_factory):
 def query(loaded, sql: str, params=()) -> list[tuple]:
     with duckdb.connect(str(loaded["db"]), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
+
+
+def system_wrap_up_code_names() -> dict[str, str]:
+    """The documented names the warehouse gives the platform's own wrap-up codes (its seed)."""
+    seed = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "genesys__system_wrap_up_codes.csv"
+    with seed.open(newline="") as fh:
+        return {row["wrap_up_code_id"]: row["wrap_up_code_name"] for row in csv.DictReader(fh)}
 
 
 def test_dbt_unit_tests_pass_on_the_built_warehouse(loaded):
@@ -303,7 +312,8 @@ def test_merged_contacts_follow_their_canonical_contact(loaded):
     )
     merged_from = {m for (ids, _) in rows for m in ids.split(",")}
     seen = {c for (c,) in query(loaded, "select contact_id from staging.stg_genesys__external_contacts")}
-    expected = {t["source"] for t in merges if t["source"] in seen}
+    # a merge makes a new contact: both old records sit under it
+    expected = {old for t in merges for old in t["merged"] if old in seen}
     assert expected and merged_from == expected
 
 
@@ -362,7 +372,8 @@ def test_timeline_command_prints_one_customers_ordered_timeline(loaded):
         assert entry["routingQueueName"] in {n["name"] for n in directory["queues"][entry["routingQueue"]]}
         assert entry["agentName"] == directory["agents"][entry["agentId"]]["name"]
         if entry["wrapUpCode"]:
-            assert entry["wrapUpCodeName"] == directory["wrapUpCodes"][entry["wrapUpCode"]]
+            names = {**directory["wrapUpCodes"], **system_wrap_up_code_names()}
+            assert entry["wrapUpCodeName"] == names[entry["wrapUpCode"]]
     starts = [e["startTimeUTC"] for e in conversations]
     assert starts == sorted(starts)
 
@@ -439,9 +450,16 @@ def test_the_directory_names_every_id_the_facts_carry_and_keeps_its_history(load
     ] == ["active", "deleted"]
     assert query(loaded, "select count(*) from marts.fact_conversation where agent_id = ?", [left])[0][0] > 0
     assert (
-        dict(query(loaded, "select wrap_up_code_id, wrap_up_code_name from marts.dim_wrap_up_code"))
+        dict(query(loaded, "select wrap_up_code_id, wrap_up_code_name from marts.dim_wrap_up_code where is_listed"))
         == directory["wrapUpCodes"]
     )
+    # The system codes the conversations carry, which no listing returns, by their documented names.
+    planted = {t["code"] for t in loaded["truth"]["traps"] if t["kind"] == "system_wrap_up_code"}
+    system = dict(
+        query(loaded, "select wrap_up_code_id, wrap_up_code_name from marts.dim_wrap_up_code where is_system")
+    )
+    assert system and set(system) <= planted
+    assert system == {code: name for code, name in system_wrap_up_code_names().items() if code in system}
     assert dict(query(loaded, "select division_id, division_name from marts.dim_division")) == directory["divisions"]
     # Every queue, agent and wrap-up code a fact or the timeline carries has its dimension row.
     for table, column, dimension, key in [
@@ -449,6 +467,7 @@ def test_the_directory_names_every_id_the_facts_carry_and_keeps_its_history(load
         ("fact_conversation", "agent_id", "dim_agent", "agent_id"),
         ("fact_conversation", "wrap_up_code", "dim_wrap_up_code", "wrap_up_code_id"),
         ("customer_timeline", "queue_id", "dim_queue", "queue_id"),
+        ("customer_timeline", "wrap_up_code", "dim_wrap_up_code", "wrap_up_code_id"),
     ]:
         assert (
             query(

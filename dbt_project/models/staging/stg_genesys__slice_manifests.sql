@@ -9,6 +9,8 @@ select
     cast(json ->> 'received' as integer) as received,
     cast(json ->> 'records' as integer) as records,
     cast(json ->> 'rejected' as integer) as rejected,
+    coalesce(cast(json ->> 'kept' as integer), 0) as kept,
+    json ->> 'kept_reason' as kept_reason,
     cast(json ->> 'requests' as integer) as requests,
     coalesce(cast(json ->> 'pending_backfill' as boolean), false) as pending_backfill,
     json ->> 'source' as source,

@@ -16,7 +16,7 @@ from ..api.catalogue import AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
 from ..errors import ConfigError, NotFound
 from ..landing.pseudonymize import Pseudonymizer
-from ..landing.reader import landed_records
+from ..landing.reader import landed_records, read_manifest, read_records
 from ..landing.writer import SliceWriter, record_skip
 from ..settings import Settings
 from ..streams import PLATFORM, SEED, Source
@@ -186,6 +186,12 @@ class ExtractorBase:
 
     def _landed(self, stream: str, day: date):
         return landed_records(self.settings.data_dir, stream, day)
+
+    def _earlier_records(self, stream: str, day: date) -> list[dict]:
+        """The records of the slice a re-run is about to replace (none on a first landing)."""
+        if read_manifest(self.settings.data_dir, stream, day) is None:
+            return []
+        return list(read_records(self.settings.data_dir, stream, day))
 
     def _simple_slice(self, stream: str, day: date, source: str, pages, before: int, **extra) -> dict:
         with self._writer(stream, day, source) as writer:

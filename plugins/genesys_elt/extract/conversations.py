@@ -11,6 +11,24 @@ from ..errors import NotFound, NotYetAvailable
 from ..streams import PLATFORM
 from .base import PAGE_RECORDS, ExtractorBase, day_end
 
+# Why a re-landed contacts slice carries records over from the slice it replaces (manifest, load_audit).
+KEPT_CONTACTS_REASON = (
+    "the API answered 404 for contacts this slice held before (Identified and Ephemeral contacts "
+    "expire 60 days after their last interaction): the records landed earlier are kept"
+)
+
+
+def merge_record(requested_id: str, head: dict) -> dict:
+    """What a fetch of a merged-away id that answered with the head of its merge says about the old
+    id, in the ExternalContact shape: it now resolves to the head."""
+    ref = {"id": head["id"], "selfUri": f"/api/v2/externalcontacts/contacts/{head['id']}"}
+    return {
+        "id": requested_id,
+        "canonicalContact": ref,
+        "mergedTo": ref,
+        "selfUri": f"/api/v2/externalcontacts/contacts/{requested_id}",
+    }
+
 
 class ConversationStreams(ExtractorBase):
     def conversations(self, day: date, requests_before: int) -> dict:
@@ -31,8 +49,11 @@ class ConversationStreams(ExtractorBase):
             )
 
     def external_contacts(self, day: date, requests_before: int) -> dict:
-        """The contacts the day's conversations reference, and the canonical contact of any that was merged."""
-        ids = sorted(
+        """The contacts the day's conversations reference, followed through merges to the contact at
+        the head of each. A re-landed slice keeps the records it held that the API now answers 404
+        for: Identified and Ephemeral contacts expire 60 days after their last interaction, and a
+        backfill must not delete what the warehouse already holds."""
+        wanted = sorted(
             {
                 p["externalContactId"]
                 for c in self._landed("conversations", day)
@@ -40,24 +61,45 @@ class ConversationStreams(ExtractorBase):
                 if p.get("externalContactId")
             }
         )
-        fetched = self._contacts(ids)
-        canonical = sorted(
-            {
-                ref
-                for body in fetched.values()
-                if body
-                for ref in [(body.get("canonicalContact") or {}).get("id")]
-                if ref and ref not in fetched
-            }
-        )
-        fetched.update(self._contacts(canonical))
+        earlier = {r["id"]: r for r in self._earlier_records("external_contacts", day)}
+        landed: dict[str, dict] = {}  # as the API answered, by the id asked for
+        kept: dict[str, dict] = {}  # landed before, now 404
+        missing: list[str] = []
+        merges = 0
+        while wanted:
+            for cid, body in self._contacts(wanted).items():
+                if body is None and cid in earlier:
+                    kept[cid] = earlier[cid]
+                elif body is None:
+                    missing.append(cid)
+                elif body.get("id") != cid:
+                    # The platform resolves a merged-away id to the head of the merge: what it told
+                    # us is that the two were merged, and that is what is landed for the old id.
+                    merges += 1
+                    landed[cid] = merge_record(cid, body)
+                    landed.setdefault(body["id"], body)
+                else:
+                    landed[cid] = body
+            known = set(landed) | set(kept) | set(missing)
+            wanted = sorted(
+                {
+                    ref
+                    for body in [*landed.values(), *kept.values()]
+                    for ref in [(body.get("canonicalContact") or {}).get("id")]
+                    if ref and ref not in known
+                }
+            )
         with self._writer("external_contacts", day, PLATFORM) as writer:
-            found = [fetched[cid] for cid in sorted(fetched) if fetched[cid] is not None]
+            found = [landed[cid] for cid in sorted(landed)]
             for start in range(0, len(found), PAGE_RECORDS):
                 writer.write_page(found[start : start + PAGE_RECORDS])
-            for cid in sorted(c for c, body in fetched.items() if body is None):
+            writer.keep_page([kept[cid] for cid in sorted(kept)])
+            for cid in missing:
                 writer.reject({"id": cid}, "external contact not found (404)")
-            return writer.commit(requests=self.pool.sent - requests_before)
+            extra = {"merges_followed": merges} if merges else {}
+            if kept:
+                extra["kept_reason"] = KEPT_CONTACTS_REASON
+            return writer.commit(requests=self.pool.sent - requests_before, **extra)
 
     def _contacts(self, ids: list[str]) -> dict[str, dict | None]:
         """Each contact by id (None: not found): in bulk, BULK_CONTACT_IDS a request, where the org

@@ -34,6 +34,7 @@ class SliceStats:
     pages: int = 0
     received: int = 0
     landed: int = 0
+    kept: int = 0  # of landed: records carried over from the slice this one replaces
     rejected: int = 0
     files: dict[str, str] = field(default_factory=dict)
     page_bytes: int = 0  # the pages' JSON lines
@@ -98,6 +99,20 @@ class SliceWriter:
         self.stats.page_bytes_written += len(written)
         self._write(name, written)
 
+    def keep_page(self, records: list[dict]) -> None:
+        """Carries records of the slice being replaced into this one as they were landed (already
+        validated and pseudonymized): what the API no longer serves is not lost."""
+        if not records:
+            return
+        self.stats.pages += 1
+        data = "".join(json.dumps(r, sort_keys=True, separators=(",", ":")) + "\n" for r in records).encode()
+        written = gzip.compress(data, compresslevel=6, mtime=0)
+        self.stats.landed += len(records)
+        self.stats.kept += len(records)
+        self.stats.page_bytes += len(data)
+        self.stats.page_bytes_written += len(written)
+        self._write(page_name(self.stats.pages), written)
+
     def reject(self, record: object, reason: str, already_scrubbed: bool = False) -> None:
         if self._rejects is None:
             self._rejects = open(self.tmp / REJECTS, "w", encoding="utf-8")
@@ -140,6 +155,7 @@ class SliceWriter:
             "received": self.stats.received,
             "records": self.stats.landed,
             "rejected": self.stats.rejected,
+            **({"kept": self.stats.kept} if self.stats.kept else {}),
             "files": self.stats.files,
             "page_bytes": {"json": self.stats.page_bytes, "on_disk": self.stats.page_bytes_written},
             **({"source": self.source} if self.source else {}),

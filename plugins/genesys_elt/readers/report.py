@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from ..settings import WarehouseSettings
 from ..warehouse.reader import open_warehouse
+from .divisions import division_visibility
 
 TIMELINE_ROWS = 20000  # the searchable view's cap; the warehouse table holds them all
 
@@ -110,6 +111,16 @@ def source_table(con) -> str:
     return (
         '<table id="sources"><thead><tr><th>stream</th><th>source</th><th>slices landed</th>'
         f"<th>slices skipped</th></tr></thead><tbody>{cells}</tbody></table>"
+    )
+
+
+def division_note(con) -> str:
+    """The divisions the client can see, and a warning when conversations name others."""
+    divisions = division_visibility(con)
+    names = ", ".join(html.escape(name) for _, name in divisions.listed) or "none listed"
+    warning = divisions.warning()
+    return f'<p id="divisions">Divisions the client can see: {names}.</p>' + (
+        f'<p class="warning" id="division-warning">Warning: {html.escape(warning)}.</p>' if warning else ""
     )
 
 
@@ -217,7 +228,7 @@ def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
         funnels, conversions, scorecards = funnel_figures(con), conversion_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
         scorecard_note = "" if scorecards else scorecard_skip_note(con)
-        identity, sources = identity_summary(con), source_table(con)
+        identity, sources = identity_summary(con), source_table(con) + division_note(con)
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
     charts = (
         [("funnel", fig) for _, fig in funnels]

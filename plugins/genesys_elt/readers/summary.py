@@ -11,6 +11,7 @@ from pathlib import Path
 from ..settings import WarehouseSettings
 from ..warehouse.dbt import MART_TABLES
 from ..warehouse.reader import open_warehouse
+from .divisions import division_visibility
 from .identity_quality import score_against_truth
 
 
@@ -72,6 +73,10 @@ def print_summary(outcome: dict) -> None:
         for table, rows in mart_counts(con).items():
             print(f"  {table:<36}{rows:>10,}")
         print("\nSources: " + ", ".join(f"{stream} {source}" for stream, source in stream_sources(con).items()))
+        divisions = division_visibility(con)
+        print("Divisions the client can see: " + (", ".join(name for _, name in divisions.listed) or "none listed"))
+        if divisions.warning():
+            print(f"WARNING: {divisions.warning()}")
         title, steps = busiest_campaign_funnel(con)
         print(f"\nFunnel of {title}")
         for sequence, name, contacts, rate, version, pending in steps:
