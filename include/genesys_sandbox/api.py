@@ -33,9 +33,10 @@ from .timefmt import day_start, iso, parse_iso
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -70,6 +71,7 @@ ROUTES: list[Route] = []
 # seed-era sandbox knows nothing of the Platform paths added for Predictive Engagement.
 PROFILES = {"full": set(), "platform": {"seed"}, "seed": {"platform"}}
 MERGED_CONTACT_ANSWERS = ("head", "record")
+NUMBERED_PAGE_MAX = 100
 
 
 def route(method: str, path: str, name: str, scope: str | None, origin: str = "real"):
@@ -101,6 +103,7 @@ class Api:
         overlapping_pages: bool = False,
         api_profile: str = "full",
         merged_contact_answer: str = "head",
+        bulk_contact_ids: int = 100,
     ):
         if api_profile not in PROFILES:
             raise ValueError(f"api profile must be one of {', '.join(PROFILES)}, got {api_profile!r}")
@@ -110,6 +113,7 @@ class Api:
         # "unresolved" endpoints imply the plain ones resolve to the head of the merge (the
         # default); "record" answers the old record itself, with mergedTo.
         self.merged_contact_answer = merged_contact_answer
+        self.bulk_contact_ids = bulk_contact_ids
         self.org = org
         self.left_out = PROFILES[api_profile]
         self.overlapping_pages = overlapping_pages
@@ -184,6 +188,15 @@ class Api:
         page = records[offset : offset + size]
         return [records[offset - 1], *page] if self.overlapping_pages and offset > 0 else page
 
+    def submit_job(self, kind: str, req: Request, records: list[dict]):
+        """Queues an analytics job, unless the client already has as many running or submitted
+        within the minute as the org allows: then 429, as the platform refuses them."""
+        refused = self.jobs.refusal(req.client_id)
+        if refused:
+            reason, wait = refused
+            raise ApiError(429, "too.many.requests", f"{reason}. Retry the request in [{wait}] seconds", wait)
+        return self.jobs.submit(self._new_job_id(), kind, req.client_id, records, self.clock())
+
     def _new_job_id(self) -> str:
         with self._id_lock:
             return new_id(self._id_rng_state)
@@ -237,8 +250,10 @@ class Api:
         return iso(start), iso(end)
 
     def _page_numbered(self, req: Request, items: list[dict], base: str, filters: dict | None = None) -> dict:
-        """A page of a numbered listing; its links carry the listing's ``filters`` as the platform's do."""
-        size = self._int(req.query, "pageSize", 25, 1, 100)
+        """A page of a numbered listing; its links carry the listing's ``filters`` as the platform's do.
+        An oversized pageSize is capped at 100, not refused (a Genesys staff answer on the developer
+        forum; third-party connectors send 500 to /routing/queues and /users)."""
+        size = min(self._int(req.query, "pageSize", 25, 1, 1_000_000), NUMBERED_PAGE_MAX)
         number = self._int(req.query, "pageNumber", 1, 1, 100000)
         chunk = items[(number - 1) * size : number * size]
         page_count = max(1, -(-len(items) // size))
@@ -419,7 +434,7 @@ def submit_conversation_job(api: Api, req: Request):
     records = [conversation_at(c, api.clock()) for c in api.conversations_active(start, end, from_start_of_day)]
     records = [body for body in records if body and req.sees(body["divisionIds"])]
     records = api.damaged(records, "conversationId", "conversationStart")
-    job = api.jobs.submit(api._new_job_id(), "conversations", req.client_id, records, api.clock())
+    job = api.submit_job("conversations", req, records)
     return 202, {"jobId": job.id}
 
 
@@ -473,10 +488,6 @@ def _contact_or_404(api: Api, contact_id: str, resolve: bool) -> dict:
     return body
 
 
-# The most ids one bulk fetch takes; a longer list is refused whole with 400.
-BULK_CONTACT_IDS = 100
-
-
 @route("POST", EC + "/bulk/contacts", "external_contacts_bulk", "external-contacts:readonly")
 def bulk_contacts(api: Api, req: Request):
     entities = req.body.get("entities") if isinstance(req.body, dict) else None
@@ -486,8 +497,9 @@ def bulk_contacts(api: Api, req: Request):
         or not all(isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] for e in entities)
     ):
         raise ApiError(400, "bad.request", 'entities must be a non-empty list of {"id": ...}')
-    if len(entities) > BULK_CONTACT_IDS:
-        raise ApiError(400, "bad.request", f"at most {BULK_CONTACT_IDS} entities per request, got {len(entities)}")
+    # The SDK gives no maximum; this one is --bulk-contact-ids, and a longer list is refused whole.
+    if len(entities) > api.bulk_contact_ids:
+        raise ApiError(400, "bad.request", f"at most {api.bulk_contact_ids} entities per request, got {len(entities)}")
     now = api.clock()
     results, failed = [], []
     resolve = api.merged_contact_answer == "head"
@@ -734,7 +746,7 @@ def submit_journey_query(api: Api, req: Request):
         if e["createdDate"] <= cutoff
     ]
     records = api.damaged(records, "id", "createdDate")
-    job = api.jobs.submit(api._new_job_id(), "journey", req.client_id, records, api.clock())
+    job = api.submit_job("journey", req, records)
     return 202, {"id": job.id, "state": JOURNEY_STATES[api.jobs.state(job)], "selfUri": f"{JQ}/{job.id}"}
 
 

@@ -50,6 +50,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
 def _client(text: str) -> OAuthClient:
     try:
         return OAuthClient.parse(text)
@@ -169,6 +176,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="what a GET or bulk fetch of a merged-away contact id answers: the contact at the head "
         "of the merge (as the platform is documented to), or the old record with mergedTo",
     )
+    serve.add_argument(
+        "--unserved-status",
+        type=int,
+        choices=(400, 403, 404, 405),
+        default=404,
+        help="what a path the org does not serve answers (the documentation does not say; default 404)",
+    )
+    serve.add_argument(
+        "--token-without-scope",
+        action="store_true",
+        help="leave scope out of the token response (GET /api/v2/tokens/me still names the scopes)",
+    )
+    serve.add_argument(
+        "--bulk-contact-ids",
+        type=_positive,
+        default=100,
+        help="the most ids one bulk contact fetch takes; a longer list is refused with 400",
+    )
+    serve.add_argument(
+        "--job-concurrency",
+        type=_non_negative,
+        default=0,
+        help="analytics jobs a client may have running at once; one more is refused with 429 (0: no limit)",
+    )
+    serve.add_argument(
+        "--job-submissions-per-minute",
+        type=_non_negative,
+        default=0,
+        help="analytics jobs a client may submit a minute; one more is refused with 429 (0: no limit)",
+    )
     serve.add_argument("--verbose", action="store_true")
     truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
     _org_args(truth)
@@ -215,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
         other_consumer_per_minute=args.other_consumer_per_minute,
         merged_contact_answer=args.merged_contact_answer,
         client_divisions=dict(args.client_divisions or []),
+        unserved_status=args.unserved_status,
+        token_scope=not args.token_without_scope,
+        bulk_contact_ids=args.bulk_contact_ids,
+        job_concurrency=args.job_concurrency,
+        job_submissions_per_minute=args.job_submissions_per_minute,
     )
     try:
         sandbox = Sandbox(config)

@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,8 @@ from .paging import PageTokens
 from .timefmt import iso, parse_iso
 
 log = logging.getLogger("genesys_sandbox")
+# The code of each status a path the org does not serve may answer with (--unserved-status).
+UNSERVED_CODES = {404: "not.found", 400: "bad.request", 403: "not.authorized", 405: "method.not.allowed"}
 
 
 @dataclass
@@ -52,6 +55,15 @@ class ServerConfig:
     merged_contact_answer: str = "head"  # what a GET of a merged-away contact answers: the head, or its record
     # client id -> the division names its role grants (a client not named sees every division)
     client_divisions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What a path the org does not serve answers. The public documentation does not say: 404 is
+    # the likeliest, but a gateway may answer 400, 403 or 405, and the pipeline must hold for each.
+    unserved_status: int = 404
+    token_scope: bool = True  # the token response names its scopes (the platform need not)
+    bulk_contact_ids: int = 100  # the most ids one bulk contact fetch takes (the SDK gives no maximum)
+    # Analytics jobs a client may have running at once, and submit per minute (0: no limit); a
+    # submission beyond either is refused with 429, apart from the per-minute request budget.
+    job_concurrency: int = 0
+    job_submissions_per_minute: int = 0
 
 
 class Clock:
@@ -83,7 +95,12 @@ class Sandbox:
         self._outage_lock = threading.Lock()
         self.stats = Stats()
         self.jobs = JobBoard(
-            config.org.seed, config.job_latency_seconds, config.job_ttl_seconds, config.job_failure_rate
+            config.org.seed,
+            config.job_latency_seconds,
+            config.job_ttl_seconds,
+            config.job_failure_rate,
+            config.job_concurrency,
+            config.job_submissions_per_minute,
         )
         self.api: Api | None = None
         self._truth: bytes | None = None
@@ -108,6 +125,7 @@ class Sandbox:
             self.config.overlapping_pages,
             self.config.api_profile,
             self.config.merged_contact_answer,
+            self.config.bulk_contact_ids,
         )
         log.info(
             "org generated in %.1fs: %d conversations, %d journey events",
@@ -208,7 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         self._send(
             status,
-            {"message": message, "code": code, "status": status, "contextId": f"sandbox-{threading.get_ident():x}"},
+            # contextId names the request (what Genesys support asks for): unique per answer.
+            {"message": message, "code": code, "status": status, "contextId": str(uuid.uuid4())},
             headers,
         )
 
@@ -283,8 +302,9 @@ class _Handler(BaseHTTPRequestHandler):
                 f"injected fault {fault}",
             )
         if resolved is None:
-            sandbox.stats.record(client.client_id, endpoint, 404)
-            return self._error(404, "not.found", f"no route for {method} {url.path}")
+            status = sandbox.config.unserved_status
+            sandbox.stats.record(client.client_id, endpoint, status)
+            return self._error(status, UNSERVED_CODES[status], f"no route for {method} {url.path}")
         route, params = resolved
         if not scope_allows(client.scopes, route.scope):
             sandbox.stats.record(client.client_id, endpoint, 403)
@@ -302,8 +322,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             status, payload = route.handler(sandbox.api, request)
         except ApiError as exc:
-            sandbox.stats.record(client.client_id, endpoint, exc.status)
-            return self._error(exc.status, exc.code, exc.message, limit_headers)
+            sandbox.stats.record(client.client_id, endpoint, exc.status, limited=exc.status == 429)
+            retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+            return self._error(exc.status, exc.code, exc.message, {**limit_headers, **retry})
         sandbox.stats.record(client.client_id, endpoint, status, fault=fault)
         self._send(status, payload, limit_headers, truncate=fault == "truncate", malformed=fault == "malformed")
 
@@ -325,15 +346,10 @@ class _Handler(BaseHTTPRequestHandler):
         if client is None:
             return self._error(401, "invalid_client", "client authentication failed")
         token = sandbox.tokens.issue(client)
-        self._send(
-            200,
-            {
-                "access_token": token.value,
-                "token_type": "bearer",
-                "expires_in": sandbox.tokens.ttl,
-                "scope": " ".join(client.scopes),
-            },
-        )
+        answer = {"access_token": token.value, "token_type": "bearer", "expires_in": sandbox.tokens.ttl}
+        if sandbox.config.token_scope:
+            answer["scope"] = " ".join(client.scopes)
+        self._send(200, answer)
 
     def _admin(self, method: str, path: str, body: object):
         sandbox = self.server.sandbox

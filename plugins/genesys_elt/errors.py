@@ -27,14 +27,20 @@ class NotFound(ApiError):
     pass
 
 
+# What a path the org does not serve may answer: the public documentation does not say, and a
+# gateway can answer any of these. Source detection and the bulk contact fetch accept them all.
+UNSERVED_STATUSES = frozenset({400, 403, 404, 405})
+
+
 class TransientError(GenesysEltError):
     """A fault worth retrying: 5xx, dropped connection, truncated or malformed body."""
 
 
 class RateLimited(TransientError):
-    def __init__(self, retry_after: float, message: str = "rate limited"):
+    def __init__(self, retry_after: float, message: str = "rate limited", shared: bool = True):
         super().__init__(f"{message}; retry after {retry_after:.0f}s")
         self.retry_after = retry_after
+        self.shared = shared  # the client's whole budget was paused for it (else only this call waits)
 
 
 class JobFailed(GenesysEltError):

@@ -9,7 +9,7 @@ import random
 import time
 from typing import Iterator
 
-from ..errors import JobFailed
+from ..errors import JobFailed, RateLimited
 from .catalogue import AsyncQuery
 from .client import ApiClient
 
@@ -21,14 +21,14 @@ MAX_POLL_SECONDS = 30.0
 def run_async_query(
     client: ApiClient, query: AsyncQuery, values: dict, budget_seconds: float, sleep=time.sleep, clock=time.monotonic
 ) -> Iterator[dict]:
-    path, params, body = query.submit.render(**values)
-    submitted = client.call(query.submit.method, path, params=params or None, json=body)
+    deadline = clock() + budget_seconds
+    submitted = _submit(client, query, values, deadline, sleep, clock)
+    path = query.submit.render(**values)[0]
     job_id = submitted.get(query.id_key) if isinstance(submitted, dict) else None
     if not job_id:
         raise JobFailed(f"{path}: the submission answered without {query.id_key}")
     values = {**values, "job_id": job_id}
     status_path, _, _ = query.status.render(**values)
-    deadline = clock() + budget_seconds
     delay = MIN_POLL_SECONDS
     while True:
         sleep(delay * random.uniform(1.0, 1.25))  # jitter above the floor: never faster than once a second
@@ -44,3 +44,18 @@ def run_async_query(
     log.info("job %s %s", job_id, state)
     results_path, results_params, _ = query.results.render(**values)
     yield from query.results.paginator.pages(client.call, results_path, results_params)
+
+
+def _submit(client: ApiClient, query: AsyncQuery, values: dict, deadline: float, sleep, clock) -> dict:
+    """Submits the job. The platform limits how many jobs run at once and how many are submitted a
+    minute, apart from the request budget, and refuses one more with 429: the submission waits its
+    Retry-After and tries again until the poll budget runs out, without holding back other calls."""
+    path, params, body = query.submit.render(**values)
+    while True:
+        try:
+            return client.call(query.submit.method, path, params=params or None, json=body, own_limit=True)
+        except RateLimited as exc:
+            if clock() + exc.retry_after > deadline:
+                raise JobFailed(f"{path}: job submissions still refused ({exc}); a retry submits again") from None
+            log.warning("%s refused (%s); submitting again in %.0fs", path, exc, exc.retry_after)
+            sleep(exc.retry_after)

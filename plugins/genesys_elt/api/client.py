@@ -54,10 +54,15 @@ class ApiClient:
     def client_id(self) -> str:
         return self.tokens.client_id
 
-    def call(self, method: str, path: str, *, params: dict | None = None, json: object = None) -> dict:
+    def call(
+        self, method: str, path: str, *, params: dict | None = None, json: object = None, own_limit: bool = False
+    ) -> dict:
+        """One request with retries. ``own_limit``: a 429 here may be a limit of this endpoint alone
+        (analytics job submissions are limited apart from the per-minute budget), so it holds back
+        only this call for Retry-After, not every request of the client."""
         for attempt in self._retrying():
             with attempt:
-                return self._send(method, path, params, json)
+                return self._send(method, path, params, json, own_limit)
         raise AssertionError("unreachable")
 
     def authenticate(self) -> None:
@@ -78,8 +83,11 @@ class ApiClient:
         )
 
     def _wait(self, state) -> float:
-        # After a 429 the shared budget already holds everyone back for Retry-After.
-        return 0.0 if isinstance(state.outcome.exception(), RateLimited) else self._backoff(state)
+        exc = state.outcome.exception()
+        if isinstance(exc, RateLimited):
+            # After a budget 429 the shared budget already holds everyone back for Retry-After.
+            return 0.0 if exc.shared else exc.retry_after
+        return self._backoff(state)
 
     def _note_retry(self, state) -> None:
         with self._lock:
@@ -88,7 +96,7 @@ class ApiClient:
             "retrying after %s (attempt %d of %d)", state.outcome.exception(), state.attempt_number, self.max_attempts
         )
 
-    def _send(self, method: str, path: str, params: dict | None, body: object) -> dict:
+    def _send(self, method: str, path: str, params: dict | None, body: object, own_limit: bool = False) -> dict:
         url = path if path.startswith("http") else f"{self.settings.api_base}{path}"
         shown = path.split("?", 1)[0]
         for refreshed in (False, True):
@@ -113,10 +121,10 @@ class ApiClient:
                 if refreshed:
                     raise AuthError(f"{method} {shown}: a fresh token was refused (401)")
                 continue
-            return self._read(method, shown, response)
+            return self._read(method, shown, response, own_limit)
         raise AssertionError("unreachable")
 
-    def _read(self, method: str, shown: str, response: requests.Response) -> dict:
+    def _read(self, method: str, shown: str, response: requests.Response, own_limit: bool = False) -> dict:
         status = response.status_code
         if self.settings.follow_rate_limit_headers:
             self.budget.observe(
@@ -124,8 +132,9 @@ class ApiClient:
             )
         if status == 429:
             retry_after = _seconds(response.headers.get("Retry-After"))
-            self.budget.pause(retry_after)
-            raise RateLimited(retry_after, f"{method} {shown}: 429")
+            if not own_limit:
+                self.budget.pause(retry_after)
+            raise RateLimited(retry_after, f"{method} {shown}: 429 {_message(response)}".rstrip(), not own_limit)
         if status >= 500:
             raise TransientError(f"{method} {shown}: {status}")
         message = _message(response)

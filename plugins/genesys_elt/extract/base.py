@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 from ..api.async_queries import run_async_query
-from ..api.catalogue import AsyncQuery, Endpoint, catalogue
+from ..api.catalogue import BULK_CONTACT_IDS, AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
-from ..errors import ConfigError, NotFound
+from ..errors import UNSERVED_STATUSES, ApiError, ConfigError
 from ..landing.pseudonymize import Pseudonymizer
 from ..landing.reader import landed_records, read_manifest, read_records
 from ..landing.writer import SliceWriter, record_skip
@@ -56,8 +56,10 @@ class ExtractorBase:
         # Whether the org serves the seed contract: unknown until a seed source's first call answers
         # (that call is the probe: a seed org pays nothing for it), then kept for this run.
         self.seed_served: bool | None = None
-        # Whether the org serves the bulk contact fetch: assumed until it answers 404.
+        # Whether the org serves the bulk contact fetch (assumed until it answers as unserved), and
+        # how many ids it takes (halved for the run on each 400 of a longer batch).
         self.bulk_contacts_served = True
+        self.bulk_contact_ids = BULK_CONTACT_IDS
 
     @classmethod
     def from_settings(cls, settings: Settings, **options):
@@ -118,21 +120,24 @@ class ExtractorBase:
         return getattr(self, registered(stream).source(kind).extract)(day, part)
 
     def _probing(self, stream: str, source: Source, call, fallback):
-        """Runs ``call(source)``; a 404 on a seed source's first path means the org has no seed
-        contract: remembered for the run, and the stream is read from its Platform source instead
-        (or the run stops with what to change, when the connection forced the seed source)."""
+        """Runs ``call(source)``; an unserved answer (404, 400, 403 or 405) on a seed source's first
+        path means the org has no seed contract: remembered for the run, and the stream is read from
+        its Platform source instead (or the run stops with what to change, when the connection
+        forced the seed source)."""
         try:
             result = call(source)
-        except NotFound as exc:
-            if source.kind != SEED or exc.path != self._first_path(source):
+        except ApiError as exc:
+            if source.kind != SEED or exc.status not in UNSERVED_STATUSES or exc.path != self._first_path(source):
                 raise
             if self.settings.sources.get(stream) == SEED:
                 raise ConfigError(
-                    f"{stream}: the org answered 404 on {exc.path}, the seed contract's path, but the "
-                    f'connection\'s "sources" extra forces {stream} to "seed"; remove it, or set it '
+                    f"{stream}: the org answered {exc.status} on {exc.path}, the seed contract's path, but "
+                    f'the connection\'s "sources" extra forces {stream} to "seed"; remove it, or set it '
                     'to "platform"'
                 ) from None
-            log.warning("the org has no seed contract (%s answered 404): reading from the Platform API", exc.path)
+            log.warning(
+                "the org has no seed contract (%s answered %d): reading from the Platform API", exc.path, exc.status
+            )
             self.seed_served = False
             return fallback()
         if source.kind == SEED:

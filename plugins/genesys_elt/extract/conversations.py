@@ -4,12 +4,14 @@ reference, followed through merges to their canonical contact."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
-from ..api.catalogue import BULK_CONTACT_IDS
-from ..errors import NotFound, NotYetAvailable
+from ..errors import UNSERVED_STATUSES, ApiError, NotFound, NotYetAvailable
 from ..streams import PLATFORM
 from .base import PAGE_RECORDS, ExtractorBase, day_end
+
+log = logging.getLogger(__name__)
 
 # Why a re-landed contacts slice carries records over from the slice it replaces (manifest, load_audit).
 KEPT_CONTACTS_REASON = (
@@ -102,14 +104,23 @@ class ConversationStreams(ExtractorBase):
             return writer.commit(requests=self.pool.sent - requests_before, **extra)
 
     def _contacts(self, ids: list[str]) -> dict[str, dict | None]:
-        """Each contact by id (None: not found): in bulk, BULK_CONTACT_IDS a request, where the org
-        serves the bulk fetch; one GET each where it does not."""
-        if ids and self.bulk_contacts_served:
-            batches = [ids[start : start + BULK_CONTACT_IDS] for start in range(0, len(ids), BULK_CONTACT_IDS)]
+        """Each contact by id (None: not found): in bulk where the org serves the bulk fetch, as
+        many ids a request as it takes (BULK_CONTACT_IDS to begin with; the SDK gives no maximum, so
+        a batch refused with 400 is halved and sent again); one GET each where it does not."""
+        while ids and self.bulk_contacts_served:
+            size = self.bulk_contact_ids
+            batches = [ids[start : start + size] for start in range(0, len(ids), size)]
             try:
                 return {cid: body for found in self._parallel(self._bulk_batch, batches) for cid, body in found.items()}
-            except NotFound:  # the endpoint itself: a missing contact is a failed result, not a 404
-                self.bulk_contacts_served = False
+            except ApiError as exc:  # the request itself: a missing contact is a failed result, not an error
+                if exc.status not in UNSERVED_STATUSES:
+                    raise
+                if exc.status == 400 and size > 1:
+                    self.bulk_contact_ids = size // 2
+                    log.warning("bulk contact fetch of %d ids refused (%s): sending %d", size, exc, size // 2)
+                else:
+                    log.warning("the org does not serve the bulk contact fetch (%s): one GET a contact", exc)
+                    self.bulk_contacts_served = False
         return dict(zip(ids, self._parallel(self._contact_or_none, ids)))
 
     def _bulk_batch(self, ids: list[str]) -> dict[str, dict | None]:
