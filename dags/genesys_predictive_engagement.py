@@ -1,5 +1,6 @@
-"""Predictive Engagement: campaigns, each campaign's step funnel for day D, and scorecard
-(model) performance for D-2, once outcomes have had 48 hours to arrive."""
+"""Predictive Engagement: campaigns, each campaign's step funnel for day D and the two days
+before it (the figures fill in after the day ends), and scorecard (model) performance for D-2,
+once outcomes have had 48 hours to arrive."""
 
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ with DAG(
     # The listing decides the source for the run (the seed contract's campaigns, or a real org's
     # action maps); each funnel task is told which.
     @task
-    def list_campaigns():
-        from genesys_elt.dag_support.tasks import campaign_parts
+    def list_campaigns(data_interval_start=None):
+        from genesys_elt.dag_support.tasks import campaign_parts, slice_day
 
-        return campaign_parts()
+        return campaign_parts(slice_day(data_interval_start))
 
     # One task per campaign (dynamic task mapping); its outlets are named here, where Airflow reads
     # a mapped task's.

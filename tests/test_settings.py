@@ -132,7 +132,7 @@ def test_the_trailing_window_is_a_connection_setting_of_the_streams_that_have_on
     )
     assert wider.trailing_days == {"conversations": 7, "external_contacts": 7}
     for windows, message in [
-        ({"journey_events": 2}, "only conversations, external_contacts have"),
+        ({"journey_events": 2}, "only campaign_journey, conversations, external_contacts have"),
         ({"conversations": -1}, "whole number from 0 to 31"),
         ({"conversations": "5"}, "whole number from 0 to 31"),
         ([5], "must map stream names"),

@@ -25,11 +25,13 @@ def test_a_daily_run_lands_each_streams_days_as_the_registry_says():
     assert STREAMS["conversations"].slice_days(RUN_DAY) == [date(2026, 11, n) for n in range(15, 21)]
     assert STREAMS["conversations"].slice_days(RUN_DAY, {"conversations": 1}) == [date(2026, 11, 19), RUN_DAY]
     assert STREAMS["journey_events"].slice_days(RUN_DAY, {"conversations": 1}) == [RUN_DAY]
+    # action-map figures fill in after the day ends: the two days before D are landed again
+    assert STREAMS["campaign_journey"].slice_days(RUN_DAY) == [date(2026, 11, n) for n in range(18, 21)]
     slices = daily_slices(RUN_DAY)
-    assert [name for name, _ in slices][:3] == ["campaigns", "campaign_journey", "scorecards"]
-    # 7 streams + 4 of the directory, conversations and their contacts six days each
-    assert len(slices) == sum(len(s.slice_days(RUN_DAY)) for s in REGISTRY) == 21
-    assert len(daily_slices(RUN_DAY, {"conversations": 2, "external_contacts": 2})) == 15
+    assert [name for name, _ in slices][:2] == ["campaigns", "campaign_journey"]
+    # 7 streams + 4 of the directory, conversations and their contacts six days each, funnels three
+    assert len(slices) == sum(len(s.slice_days(RUN_DAY)) for s in REGISTRY) == 23
+    assert len(daily_slices(RUN_DAY, {"conversations": 2, "external_contacts": 2})) == 17
 
 
 def test_the_settle_window_is_the_dbt_var():

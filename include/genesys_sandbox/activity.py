@@ -374,10 +374,18 @@ class ActivityGenerator:
         self.out.owner.setdefault(f"cookie:{device.cookie}", device.shared_by or person.pid)
 
         # What the visit leads to: a call carrying the correlation token, or a chat from the page.
+        # The call also names the web session the way a real conversation does (SDK AnalyticsSession
+        # journeyCustomerSessionId, set when the IVR looks the caller's recent session up).
         roll = rng.random()
         if correlation and roll < 0.3:
             call_at = last_event_at + timedelta(seconds=rng.randrange(20, 600))
-            conv = self._conversation(person, "voice_in", call_at, correlation=correlation)
+            conv = self._conversation(
+                person,
+                "voice_in",
+                call_at,
+                correlation=correlation,
+                journey={**_journey_link(session, device), "authenticated": True},
+            )
             self.out.edges.append((f"conversation:{conv.body['conversationId']}", f"session:{sid}"))
         elif roll < 0.4:
             channel = "chat" if rng.random() < 0.6 else "webmessaging"
@@ -437,6 +445,7 @@ class ActivityGenerator:
         start: datetime,
         *,
         correlation: str | None = None,
+        journey: dict | None = None,
         web_session: dict | None = None,
         device: Device | None = None,
         contact_id: str | None = None,
@@ -470,15 +479,9 @@ class ActivityGenerator:
         elif channel in ("line", "twitter", "facebook"):
             customer_session["addressFrom"] = f"{channel}-user-{rng.getrandbits(40):x}"
         if web_session is not None and device is not None:
-            customer_session.update(
-                {
-                    "journeyCustomerId": device.cookie,
-                    "journeyCustomerIdType": "cookie",
-                    "journeyCustomerSessionId": web_session["id"],
-                    "journeyCustomerSessionIdType": "web",
-                    "authenticated": authenticated,
-                }
-            )
+            customer_session.update({**_journey_link(web_session, device), "authenticated": authenticated})
+        elif journey:
+            customer_session.update(journey)
         shared_line = self._shared_line(person, channel)
         if shared_line:
             # From the office switchboard, the family landline or the team mailbox: the address is
@@ -644,6 +647,16 @@ class ActivityGenerator:
             )
 
 
+def _journey_link(web_session: dict, device: Device) -> dict:
+    """The fields by which a conversation's customer session names the web session it came from."""
+    return {
+        "journeyCustomerId": device.cookie,
+        "journeyCustomerIdType": "cookie",
+        "journeyCustomerSessionId": web_session["id"],
+        "journeyCustomerSessionIdType": "web",
+    }
+
+
 def _media(channel: str) -> tuple[str, str | None]:
     if channel in ("voice_in", "voice_out"):
         return "voice", None
@@ -692,10 +705,10 @@ def _system_participant(
 
 def contact_body(contact: Contact, person: Person, merged_from: list[str], as_merged: bool) -> dict:
     """The ExternalContact payload for a contact, before or after its merge."""
-    body: dict = {
-        "id": contact.id,
-        "firstName": person.first,
-        "lastName": person.last,
+    body: dict = {"id": contact.id}
+    if contact.kind != "Ephemeral":  # a cookie's record: no name, no identifier
+        body.update(firstName=person.first, lastName=person.last)
+    body |= {
         "type": contact.kind,
         "createDate": iso(contact.created),
         "modifyDate": iso(contact.merged_at if as_merged and contact.merged_at else contact.created),

@@ -10,13 +10,14 @@ import bisect
 import hashlib
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
+from .action_maps import DEFAULT_SETTLE, action_map_body, day_metrics_visible
 from .action_maps import METRICS as ACTION_MAP_METRICS
-from .action_maps import action_map_body, day_metrics_visible
 from .directory import (
     division_body,
     queue_body,
@@ -104,6 +105,8 @@ class Api:
         api_profile: str = "full",
         merged_contact_answer: str = "head",
         bulk_contact_ids: int = 100,
+        journey_settle: timedelta = DEFAULT_SETTLE,
+        withdrawn_metrics: tuple[str, ...] = (),
     ):
         if api_profile not in PROFILES:
             raise ValueError(f"api profile must be one of {', '.join(PROFILES)}, got {api_profile!r}")
@@ -114,6 +117,8 @@ class Api:
         # default); "record" answers the old record itself, with mergedTo.
         self.merged_contact_answer = merged_contact_answer
         self.bulk_contact_ids = bulk_contact_ids
+        self.journey_settle = journey_settle  # how long a day's action-map figures take to be final
+        self.withdrawn_metrics = frozenset(withdrawn_metrics)  # refused by name (journey outcomes)
         self.org = org
         self.left_out = PROFILES[api_profile]
         self.overlapping_pages = overlapping_pages
@@ -634,8 +639,30 @@ def session_events(api: Api, req: Request):
     if session is None or parse_iso(session["createdDate"]) > api.clock():
         raise ApiError(404, "not.found", f"journey session {sid} not found")
     cutoff = iso(api.clock())
-    events = [e for e in api.org.activity.session_events[sid] if e["createdDate"] <= cutoff]
+    events = [platform_event(e) for e in api.org.activity.session_events[sid] if e["createdDate"] <= cutoff]
     return 200, _after_page(api, req, f"events:{sid}", events, f"/api/v2/journey/sessions/{sid}/events", {})
+
+
+# The SDK's event type for each kind of web event the org generates (the journey query of the seed
+# contract keeps its own types: web.pageview, voice.call, ...).
+PLATFORM_EVENT_TYPES = {
+    "web.pageview": "com.genesys.journey.WebEvent",
+    "web.click": "com.genesys.journey.WebEvent",
+    "web.login": "com.genesys.journey.WebEvent",
+    "web.form": "com.genesys.journey.WebEvent",
+}
+
+
+def platform_event(event: dict) -> dict:
+    """A session event as the Platform API serves it (SDK ``Event``): its ``eventType`` is the SDK's,
+    and its ``correlationId`` is the id of the request that caused it, so it differs from event to
+    event (a signed-in session's token is no part of it)."""
+    digest = hashlib.sha256(f"correlation:{event['id']}".encode()).hexdigest()
+    return {
+        **event,
+        "eventType": PLATFORM_EVENT_TYPES.get(event["eventType"], event["eventType"]),
+        "correlationId": str(uuid.UUID(digest[:32])),
+    }
 
 
 # -------------------------------------------------------------------- action maps (Platform API)
@@ -647,14 +674,14 @@ ACTION_MAP_GROUPS = ("journeyActionMapId", "journeyActionMapVersion")
 @route("GET", AM, "action_maps", "journey:readonly", "platform")
 def list_action_maps(api: Api, req: Request):
     now = api.clock()
-    items = [action_map_body(m, now) for m in api.org.action_maps if m.created <= now]
+    items = [action_map_body(m, now) for m in api.org.action_maps if m.is_listed(now)]
     return 200, api._page_numbered(req, items, AM)
 
 
 @route("GET", AM + "/{id}", "action_map", "journey:readonly", "platform")
 def get_action_map(api: Api, req: Request):
     action_map = api.org.action_map_by_id.get(req.params["id"])
-    if action_map is None or action_map.created > api.clock():
+    if action_map is None or not action_map.is_listed(api.clock()):
         raise ApiError(404, "not.found", f"action map {req.params['id']} not found")
     return 200, action_map_body(action_map, api.clock())
 
@@ -671,7 +698,11 @@ def journey_aggregates(api: Api, req: Request):
         raise ApiError(400, "bad.request", "the interval spans at most 31 days")
     if not set(body.get("groupBy") or []) <= set(ACTION_MAP_GROUPS):
         raise ApiError(400, "bad.request", f"groupBy supports {', '.join(ACTION_MAP_GROUPS)}")
-    metrics = body.get("metrics") or list(ACTION_MAP_METRICS)
+    offered = [m for m in ACTION_MAP_METRICS if m not in api.withdrawn_metrics]
+    metrics = body.get("metrics") or offered
+    withdrawn = [m for m in metrics if m in api.withdrawn_metrics]
+    if withdrawn:
+        raise ApiError(400, "bad.request", f"the metrics {withdrawn} are no longer available")
     unknown = [m for m in metrics if m not in ACTION_MAP_METRICS]
     if unknown:
         raise ApiError(400, "bad.request", f"unknown metrics {unknown}")
@@ -683,9 +714,8 @@ def journey_aggregates(api: Api, req: Request):
         by_version: dict[int, list[dict]] = {}
         day = start.date()
         while day < end.date():
-            counts = day_metrics_visible(action_map, day, now)
-            if counts:
-                by_version.setdefault(action_map.version_at(day_start(day)), []).append(
+            for version, counts in sorted(day_metrics_visible(action_map, day, now, api.journey_settle).items()):
+                by_version.setdefault(version, []).append(
                     {
                         "interval": f"{iso(day_start(day))}/{iso(day_start(day + timedelta(days=1)))}",
                         "metrics": [{"metric": m, "stats": {"count": counts[m]}} for m in metrics],

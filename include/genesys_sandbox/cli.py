@@ -8,6 +8,7 @@ import logging
 import sys
 from datetime import date
 
+from .action_maps import OUTCOME_METRICS
 from .auth import DEFAULT_CLIENT, OAuthClient
 from .directory import DIVISION_NAMES
 from .org import OrgConfig, generate, ground_truth
@@ -206,6 +207,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="analytics jobs a client may submit a minute; one more is refused with 429 (0: no limit)",
     )
+    serve.add_argument(
+        "--journey-settle-hours",
+        type=float,
+        default=24.0,
+        help="hours after a day ends until its action-map figures are final (they fill in until then)",
+    )
+    serve.add_argument(
+        "--withdraw-outcome-metrics",
+        action="store_true",
+        help="journey outcomes are deprecated: a journey aggregates query naming "
+        + " or ".join(OUTCOME_METRICS)
+        + " is refused with 400",
+    )
     serve.add_argument("--verbose", action="store_true")
     truth = sub.add_parser("truth", help="write the generator's ground truth as JSON")
     _org_args(truth)
@@ -257,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         bulk_contact_ids=args.bulk_contact_ids,
         job_concurrency=args.job_concurrency,
         job_submissions_per_minute=args.job_submissions_per_minute,
+        journey_settle_hours=args.journey_settle_hours,
+        withdrawn_metrics=OUTCOME_METRICS if args.withdraw_outcome_metrics else (),
     )
     try:
         sandbox = Sandbox(config)

@@ -11,6 +11,7 @@ from .action_maps import ActionMap, make_action_maps
 from .action_maps import truth as action_map_truth
 from .activity import Activity, ActivityGenerator, Conversation
 from .directory import Directory, make_directory, plant_directory_changes
+from .ephemeral import plant_ephemeral_contacts
 from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
 from .timefmt import days_between, iso, parse_iso
@@ -100,6 +101,7 @@ def generate(config: OrgConfig) -> Org:
         config.seed, activity_gen.queues, activity_gen.agents, activity_gen.divisions, config.first_day, config.last_day
     )
     activity.traps.extend(plant_directory_changes(config.seed, activity.conversations, directory))
+    activity.traps.extend(plant_ephemeral_contacts(config.seed, activity, contacts))
     return Org(
         config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines, directory
     )

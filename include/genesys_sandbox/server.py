@@ -64,6 +64,8 @@ class ServerConfig:
     # submission beyond either is refused with 429, apart from the per-minute request budget.
     job_concurrency: int = 0
     job_submissions_per_minute: int = 0
+    journey_settle_hours: float = 24.0  # a day's action-map figures fill in over this long after it ends
+    withdrawn_metrics: tuple[str, ...] = ()  # journey aggregates metrics a query may no longer name
 
 
 class Clock:
@@ -126,6 +128,8 @@ class Sandbox:
             self.config.api_profile,
             self.config.merged_contact_answer,
             self.config.bulk_contact_ids,
+            timedelta(hours=self.config.journey_settle_hours),
+            self.config.withdrawn_metrics,
         )
         log.info(
             "org generated in %.1fs: %d conversations, %d journey events",
@@ -387,7 +391,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _control(self, body: dict):
         """Test hooks: move the clock, decide the next async jobs' fate, revoke every token, make the
-        token endpoint fail for its next N requests."""
+        token endpoint fail for its next N requests, withdraw journey aggregates metrics."""
         sandbox = self.server.sandbox
         try:
             if "now" in body:
@@ -399,6 +403,8 @@ class _Handler(BaseHTTPRequestHandler):
                 sandbox.jobs.force_next(spec["outcome"], int(spec.get("count", 1)))
             if "failTokenRequests" in body:
                 sandbox.token_outage = int(body["failTokenRequests"])
+            if "withdrawnMetrics" in body:  # the day the platform withdraws metrics (journey outcomes)
+                sandbox.api.withdrawn_metrics = frozenset(str(m) for m in body["withdrawnMetrics"])
             revoked = sandbox.tokens.revoke_all() if body.get("revokeTokens") else 0
         except (KeyError, TypeError, ValueError) as exc:
             return self._error(400, "bad.request", f"bad control request: {exc}")

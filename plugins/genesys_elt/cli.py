@@ -171,7 +171,7 @@ def _main(argv: list[str] | None = None) -> int:
         manifests = []
         for day in args.days:
             if args.campaign:
-                source, _ = extractor.part_ids("campaign_journey")  # the listing decides the source
+                source, _ = extractor.part_ids("campaign_journey", day)  # the listing decides the source
                 manifest = extractor.land_part("campaign_journey", day, args.campaign, source.kind)
                 manifests += [manifest] if manifest else []
             else:

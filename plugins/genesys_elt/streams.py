@@ -92,6 +92,7 @@ JOURNEY_DAG = "genesys_journey"
 WAREHOUSE_DAG = "genesys_warehouse"
 
 CONVERSATION_TRAILING_DAYS = 5
+JOURNEY_TRAILING_DAYS = 2
 
 REGISTRY: tuple[Stream, ...] = (
     # A real org has no campaigns: its action maps are what Predictive Engagement engages with.
@@ -121,6 +122,11 @@ REGISTRY: tuple[Stream, ...] = (
             ),
         ),
         parts="campaign",
+        # Predictive Engagement analytics are processed after the fact: a day's figures fill in
+        # after it ends (GENESYS_BEHAVIOUR.md, Journey; the documentation gives no figure). A slice
+        # taken within a day of its end is pending_backfill, and the two days before D are re-landed.
+        trailing_days=JOURNEY_TRAILING_DAYS,
+        settle_hours=24,
     ),
     # Outcomes keep arriving for 48 h after the day, so day D's run pulls D-2. The real API has no
     # model performance metrics: a real org's scorecards slices are skipped with that reason.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from genesys_elt.extract.extractor import Extractor
+from genesys_elt.landing.layout import RAW
 from genesys_elt.settings import from_connection
 from tests.conftest import start_sandbox, url_of
 
@@ -42,6 +45,18 @@ def make_extractor(
     options.setdefault("backoff_initial", 0.02)
     options.setdefault("clock", lambda: sandbox.clock())
     return Extractor.from_settings(settings, **options)
+
+
+def landed_files(data_dir: Path, patterns: tuple[str, ...] = ("**/*.jsonl*",)) -> dict[str, str]:
+    """Every landed file under the raw root matching ``patterns`` (pages and rejects by default;
+    manifests carry run times), with its content hash; temporary and replaced slices left out."""
+    root = data_dir / RAW
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for pattern in patterns
+        for p in sorted(root.glob(pattern))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
 
 
 def extract_days(extractor: Extractor, days=DAYS, streams=ORDER) -> dict:

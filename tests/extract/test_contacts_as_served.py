@@ -59,10 +59,10 @@ def test_re_landing_a_day_past_the_contact_expiry_keeps_every_contact_landed_bef
     extractor = make_extractor(sandbox, tmp_path)
     first = extract_days(extractor, [day])[("external_contacts", day)][0]  # every stream: the warehouse reads them all
     before = sorted(read_records(tmp_path, "external_contacts", day), key=lambda r: r["id"])
-    identified = [r["id"] for r in before if r.get("type") == "Identified"]
+    identified = [r["id"] for r in before if r.get("type") in ("Identified", "Ephemeral")]  # the ones that expire
     assert first["rejected"] == 0 and "kept" not in first and identified
 
-    # Two months after the org's last day, every Identified contact has expired: the API answers 404.
+    # Two months after the org's last day, every Identified and Ephemeral contact has expired: 404.
     sandbox.clock.set(NOW + CONTACT_EXPIRY + timedelta(days=2))
     assert all(sandbox.api.org.contacts[c].kind != "Curated" for c in identified)
     again = extractor.run("external_contacts", day)[0]

@@ -3,7 +3,6 @@ tokens, under the rate limit, atomic when killed, and free of secrets and clear 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -26,19 +25,9 @@ from genesys_sandbox.org import ground_truth
 from genesys_sandbox.render import canonical_id
 from tests.conftest import NOW, url_of
 
-from .conftest import DAYS, PII_KEY, extract_days, find_leaks, make_extractor
+from .conftest import DAYS, PII_KEY, extract_days, find_leaks, landed_files, make_extractor
 
 pytestmark = pytest.mark.integration
-
-
-def _landed_files(data_dir: Path) -> dict[str, str]:
-    """Every landed page and rejects file (not manifests) with its content hash."""
-    root = data_dir / RAW
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*.jsonl*"))
-        if not any(part.startswith(".") for part in p.relative_to(root).parts)
-    }
 
 
 def _expected_contacts(org, day: date) -> set[str]:
@@ -120,8 +109,8 @@ def test_a_faulty_api_lands_the_same_slices(sandbox_for_extract, tmp_path):
     extract_days(make_extractor(faulty, faulty_dir, max_attempts=12), days=DAYS)
     faults = faulty.stats.snapshot()["faults"]
     assert faults["total"] > 20 and len(faults["byKind"]) == 7, faults
-    assert _landed_files(faulty_dir) == _landed_files(clean_dir)
-    assert len(_landed_files(clean_dir)) > 10
+    assert landed_files(faulty_dir) == landed_files(clean_dir)
+    assert len(landed_files(clean_dir)) > 10
 
 
 def test_a_token_revoked_or_expired_mid_slice_is_renewed(sandbox_for_extract, tmp_path):
@@ -218,19 +207,19 @@ def test_a_killed_extraction_leaves_the_previous_slice_and_a_rerun_completes(san
     for stream in ("conversations", "external_contacts", "journey_events", "journey_sessions"):
         subprocess.run(cmd + ["--stream", stream], env=env, check=True, timeout=180)
     before = read_manifest(tmp_path, "journey_sessions", DAYS[0])
-    files_before = _landed_files(tmp_path)
+    files_before = landed_files(tmp_path)
 
     proc = subprocess.Popen(cmd + ["--stream", "journey_sessions"], env=env)
     time.sleep(1.5)  # mid-slice: 300 ms a request, one session listing per contact over four threads
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the extraction was still running when killed"
     assert read_manifest(tmp_path, "journey_sessions", DAYS[0])["run_id"] == before["run_id"]
-    assert _landed_files(tmp_path) == files_before
+    assert landed_files(tmp_path) == files_before
 
     subprocess.run(cmd + ["--stream", "journey_sessions"], env=env, check=True, timeout=180)
     after = read_manifest(tmp_path, "journey_sessions", DAYS[0])
     assert after["run_id"] != before["run_id"] and after["records"] == before["records"]
-    assert _landed_files(tmp_path) == files_before
+    assert landed_files(tmp_path) == files_before
 
 
 def test_no_secret_token_or_clear_pii_reaches_logs_or_disk(sandbox_for_extract, tmp_path, caplog):
@@ -259,7 +248,7 @@ def test_a_campaign_archived_between_two_pages_is_skipped_and_its_previous_slice
     extractor.endpoints["campaign_journey"] = replace(endpoint, params={**endpoint.params, "pageSize": 2})
     first = extractor.campaign_journey(day, campaign.id)
     assert first and first["pages"] >= 2
-    files_before = _landed_files(tmp_path)
+    files_before = landed_files(tmp_path)
 
     def archive_after_the_first_page(response, *args, **kwargs):
         if "/analytics" in response.url:
@@ -271,7 +260,7 @@ def test_a_campaign_archived_between_two_pages_is_skipped_and_its_previous_slice
     assert extractor.campaign_journey(day, campaign.id) is None
     assert len(waits) == 1  # it changed under us: looked at once more, after the delay
     assert read_manifest(tmp_path, "campaign_journey", day, campaign.id)["run_id"] == first["run_id"]
-    assert _landed_files(tmp_path) == files_before
+    assert landed_files(tmp_path) == files_before
     skip = json.loads(
         (tmp_path / RAW / "_skips" / "campaign_journey" / f"date={day}" / f"{campaign.id}.json").read_text()
     )

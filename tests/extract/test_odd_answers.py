@@ -5,31 +5,23 @@ refused for running too many at once."""
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from genesys_elt.errors import WriteScopeRefused
-from genesys_elt.landing.layout import RAW
 from genesys_elt.landing.reader import read_records
 from genesys_sandbox.auth import DEFAULT_CLIENT, OAuthClient
 from genesys_sandbox.org import ground_truth
 
-from .conftest import DAYS, ORDER, extract_days, make_extractor
+from .conftest import DAYS, ORDER, extract_days, landed_files, make_extractor
 
 pytestmark = pytest.mark.integration
 
 
-def _landed(data_dir: Path) -> dict[str, str]:
-    """Every landed page, rejects and skip file (manifests aside: they carry run times), hashed."""
-    root = data_dir / RAW
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith("_manifest") and not any(x.startswith(".") for x in p.parts)
-    }
+def _landed(data_dir) -> dict[str, str]:
+    """Every landed page, rejects and skip file, hashed."""
+    return landed_files(data_dir, ("**/*.jsonl*", "_skips/**/*.json"))
 
 
 @pytest.mark.parametrize("status", [400, 403, 405])

@@ -83,7 +83,7 @@ def test_traps_are_true_traps(org, truth):
 
 
 def test_identifiers_come_in_mixed_formats(org):
-    written = [c.phone_written for c in org.contacts.values()]
+    written = [c.phone_written for c in org.contacts.values() if c.kind != "Ephemeral"]  # a cookie's has none
     assert sum(1 for w in written if re.fullmatch(r"\+\d+", w)) < len(written)
     assert len({re.sub(r"\d", "9", w) for w in written}) >= 4
     emails = [c.email_written for c in org.contacts.values() if c.email_written]

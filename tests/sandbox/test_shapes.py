@@ -101,6 +101,41 @@ def test_journey_session_shapes(api, shared_sandbox):
     assert events["entities"] and all(e["session"]["id"] == session["id"] for e in events["entities"])
 
 
+def test_session_events_carry_the_sdks_types_and_a_correlation_id_of_their_own(api, shared_sandbox):
+    """The Platform API's events: SDK event types, and on every event the id of the request that
+    caused it, never the token a signed-in session hands to a call."""
+    org = shared_sandbox.api.org
+    served = []
+    for session in org.activity.sessions[:60]:
+        served += api.ok("GET", f"/api/v2/journey/sessions/{session['id']}/events")["entities"]
+    assert served and {e["eventType"] for e in served} == {"com.genesys.journey.WebEvent"}
+    correlations = [e["correlationId"] for e in served]
+    assert all(correlations) and len(set(correlations)) == len(correlations)
+    tokens = {e.get("correlationId") for e in org.activity.events if e["eventType"] == "voice.call"}
+    assert not tokens & set(correlations)
+
+
+def test_a_call_after_a_web_session_names_it_as_the_platform_does(shared_sandbox):
+    """A call that follows a signed-in visit carries the session in its customer's analytics session
+    (SDK AnalyticsSession journeyCustomerSessionId), as a chat started from the page does."""
+    org = shared_sandbox.api.org
+    sessions = {s["id"] for s in org.activity.sessions}
+    from_web = {
+        conversation: session.split(":", 1)[1]
+        for conversation, session in org.activity.edges
+        if conversation.startswith("conversation:") and session.startswith("session:")
+    }
+    calls = 0
+    for conv in org.conversations:
+        customer = conv.body["participants"][0]
+        named = {s.get("journeyCustomerSessionId") for s in customer["sessions"]} - {None}
+        expected = from_web.get(f"conversation:{conv.body['conversationId']}")
+        assert named == ({expected} if expected else set()), conv.body["conversationId"]
+        assert named <= sessions
+        calls += bool(named) and customer["sessions"][0]["mediaType"] == "voice"
+    assert calls > 5
+
+
 def test_journey_query_follows_the_seed_contract(api):
     events = journey_query(api, f"{DAY}T00:00:00.000Z", f"{NEXT}T00:00:00.000Z")
     assert events

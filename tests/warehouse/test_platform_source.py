@@ -15,6 +15,7 @@ from genesys_elt.errors import ConfigError
 from genesys_elt.readers.identity_quality import pairwise_score, reachable_groups, warehouse_assignments
 from genesys_elt.streams import STREAM_NAMES
 from genesys_elt.warehouse import dbt as warehouse
+from genesys_sandbox.action_maps import OUTCOME_METRICS
 from genesys_sandbox.org import ground_truth
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
@@ -29,6 +30,9 @@ FUNNEL = (
     "nWebActionsAccepted",
     "nJourneyOutcomesAchieved",
 )
+# The last three daily runs meet the outcome metrics withdrawn: the days they land (their own and
+# the two trailing days before each) come without the outcome step.
+WITHDRAWN_RUNS = 3
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,8 @@ def platform(tmp_path_factory):
         with pipeline_environment(data_dir, PII_KEY):
             for day in days:  # each day's run the morning after, as the DAG would
                 control.control(now=run_at(day).isoformat())
+                if day == days[-WITHDRAWN_RUNS]:  # journey outcomes are withdrawn part-way
+                    control.control(withdrawnMetrics=list(OUTCOME_METRICS))
                 extract_day(make_extractor(sandbox, data_dir), day, days[0])  # a new run: it probes the org again
             warehouse.build()
             yield {
@@ -61,14 +67,20 @@ def query(platform, sql: str) -> list[tuple]:
 
 
 def test_the_funnels_are_the_truths_action_map_funnels_count_for_count(platform):
+    """Once settled, each map's day equals the truth: versions summed and reported under the day's
+    latest (as a number: 11 after 9), the deleted map up to its deletion, and no outcome step on the
+    days last landed after the outcome metrics were withdrawn. The last day is still settling."""
     truth = platform["truth"]["actionMaps"]
-    loaded = {str(day) for day in platform["days"]}
+    days = platform["days"]
+    loaded = {str(day) for day in days}
+    without_outcomes = {str(day) for day in days[-WITHDRAWN_RUNS - 2 :]}
     expected = {}
     for map_id, action_map in truth.items():
         for day, counts in action_map["funnel"].items():
             if day in loaded:
                 version = max(v["version"] for v in action_map["versions"] if v["since"][:10] <= day)
-                for sequence, metric in enumerate(FUNNEL, start=1):
+                steps = FUNNEL[:-1] if day in without_outcomes else FUNNEL
+                for sequence, metric in enumerate(steps, start=1):
                     expected[(map_id, day, metric)] = (
                         sequence,
                         counts[metric],
@@ -82,16 +94,41 @@ def test_the_funnels_are_the_truths_action_map_funnels_count_for_count(platform)
                               from marts.fact_predictive_journey""",
     )
     built = {(c, d, s): (seq, n, v, rate) for c, d, s, seq, n, v, rate, _, _ in rows}
+    pending = {d for _, d, *_, p, _ in rows if p}
     assert built.keys() == expected.keys() and len(built) > 200
+    assert pending == {str(days[-1])}  # taken six hours after its end: a later run re-lands it
     for key, (sequence, count, version, rate) in expected.items():
+        if key[1] in pending:
+            assert built[key][0] == sequence and 0.4 * count - 1 <= built[key][1] <= count, key
+            continue
         assert built[key][:3] == (sequence, count, version), key
         assert built[key][3] == pytest.approx(rate), key
-    assert {(pending, source) for *_, pending, source in rows} == {(False, "platform")}
-    # The traps: a map edited part-way shows both versions; the archived one stops at its end.
-    versions = {}
-    for (map_id, _, _), (_, _, version, _) in built.items():
-        versions.setdefault(map_id, set()).add(version)
-    assert {"1", "2"} in versions.values()
+    assert {source for *_, source in rows} == {"platform"}
+    # The traps: a map edited twice in a day (versions 9 to 11), one deleted, one archived.
+    revised = next(m for m, a in truth.items() if len(a["versions"]) == 3)
+    [edited] = truth[revised]["funnelByVersion"]
+    assert {v for (m, d, _), (_, _, v, _) in built.items() if m == revised and d == edited} == {"11"}
+    assert {v for (m, _, _), (_, _, v, _) in built.items() if m == revised} == {"9", "11"}
+    deleted = next(m for m, a in truth.items() if a["deletedAt"])
+    assert max(d for (m, d, _) in built if m == deleted) == truth[deleted]["deletedAt"][:10]
+
+
+def test_withdrawn_outcome_metrics_are_named_in_load_audit_and_the_report(platform, tmp_path):
+    from genesys_elt.readers.report import write_report
+    from genesys_elt.settings import warehouse_from_env
+
+    audit = query(
+        platform,
+        """select distinct cast(slice_date as varchar), withdrawn_metrics from marts.load_audit
+           where stream = 'campaign_journey' and status = 'landed'""",
+    )
+    withdrawn = {day for day, metrics in audit if metrics}
+    assert withdrawn == {str(day) for day in platform["days"][-WITHDRAWN_RUNS - 2 :]}
+    assert {metrics for _, metrics in audit if metrics} == {",".join(sorted(OUTCOME_METRICS))}
+    page = write_report(
+        warehouse_from_env({"GENESYS_ELT_WAREHOUSE": str(platform["db"])}), tmp_path / "report.html"
+    ).read_text()
+    assert all(metric in page.split('id="withdrawn-metrics"')[1][:300] for metric in OUTCOME_METRICS)
 
 
 def test_action_maps_are_the_campaigns_with_their_status(platform):
@@ -172,3 +209,38 @@ def test_journey_events_come_session_by_session_and_identity_holds(platform):
     assert score.records > 400 and score.precision == 1.0 and score.recall >= 0.99
     web_touchpoints = query(platform, "select count(*) from marts.customer_timeline where source_type = 'web_event'")
     assert web_touchpoints[0][0] > 100
+
+
+def test_web_sessions_lead_to_their_calls_and_chats_through_the_platforms_own_fields(platform):
+    """A real org's events bridge nothing through correlationId (each event's is its own request's):
+    a call or chat names its web session in journeyCustomerSessionId, and that is the link. Every
+    conversation the truth says came from a web session names it, lands with that session's
+    customer, and follows the session's pages on the customer's timeline."""
+    events = query(platform, "select distinct event_type, channel from staging.stg_genesys__journey_events")
+    assert events == [("com.genesys.journey.WebEvent", "web")]
+    from_web = {
+        conversation.split(":", 1)[1]: session.split(":", 1)[1]
+        for conversation, session in platform["truth"]["edges"]
+        if conversation.startswith("conversation:") and session.startswith("session:")
+    }
+    named = dict(
+        query(
+            platform,
+            "select conversation_id, journey_session_id from marts.fact_conversation where journey_session_id is not null",
+        )
+    )
+    landed = {c for (c,) in query(platform, "select conversation_id from marts.fact_conversation")}
+    assert named == {c: s for c, s in from_web.items() if c in landed} and len(named) > 10
+    rows = query(
+        platform,
+        """select calls.conversation_id, calls.customer_key = pages.customer_key,
+                  calls.timeline_position > max(pages.timeline_position)
+           from marts.customer_timeline as calls
+           join marts.customer_timeline as pages
+             on pages.session_id = calls.session_id and pages.source_type = 'web_event'
+           where calls.source_type = 'conversation'
+           group by calls.conversation_id, calls.customer_key, pages.customer_key, calls.timeline_position""",
+    )
+    assert rows and all(same and after for _, same, after in rows), [r for r in rows if not all(r[1:])][:5]
+    channels = dict(query(platform, "select conversation_id, channel from marts.fact_conversation"))
+    assert {"voice"} < {channels[c] for c, *_ in rows}  # calls among them, not only chats

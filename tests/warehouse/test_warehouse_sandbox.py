@@ -317,6 +317,30 @@ def test_merged_contacts_follow_their_canonical_contact(loaded):
     assert expected and merged_from == expected
 
 
+def test_ephemeral_contacts_land_but_join_no_one(loaded):
+    """A chat from an anonymous page names its cookie's Ephemeral contact. The record lands (and the
+    conversation names it), but it is no identity node and no edge goes through it: on a shared
+    computer it would join two people (the trap check above covers them by name)."""
+    ephemeral = {t["contact"] for t in loaded["truth"]["traps"] if t["kind"] == "ephemeral_contact"}
+    landed = {
+        c
+        for (c,) in query(
+            loaded, "select contact_id from staging.stg_genesys__external_contacts where contact_type = 'Ephemeral'"
+        )
+    }
+    named = {
+        c
+        for (c,) in query(loaded, "select distinct external_contact_id from intermediate.int_conversation_segments")
+        if c in landed
+    }
+    assert landed and landed <= ephemeral and named == landed
+    nodes = {
+        n for (n,) in query(loaded, "select node from intermediate.int_identity_nodes where node like 'contact:%'")
+    }
+    ends = {n for (n,) in query(loaded, "select node_b from intermediate.int_identity_edges")}
+    assert not {f"contact:{c}" for c in landed} & (nodes | ends)
+
+
 def test_handoffs_are_the_chat_to_call_pairs_of_one_customer(loaded):
     assigned, reachable = _identity(loaded)
     linkable = {

@@ -53,9 +53,10 @@ select
     -- An action map's own version on the Platform source; the scorecard's model on the seed contract.
     cast(coalesce(steps.model_version, scorecards.model_version) as text) as model_version,
     scorecards.retraining_timestamp,
-    -- Nothing settles later on the Platform source: it has no scorecard outcomes to wait for.
+    -- The Platform source has no scorecard outcomes to wait for, but its funnel figures fill in
+    -- after the day ends: pending until a slice taken after they settled lands.
     case
-        when steps.source = 'platform' then false
+        when steps.source = 'platform' then steps.pending_backfill
         else {{ scorecard_pending('scorecards.metric_date', 'scorecards.pending_backfill') }}
     end as pending_backfill,
     steps.source,

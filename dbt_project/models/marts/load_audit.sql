@@ -14,6 +14,7 @@ select
     kept_reason,
     requests,
     pending_backfill,
+    withdrawn_metrics,
     slice_checksum,
     cast(null as varchar) as reason,
     source
@@ -34,6 +35,7 @@ select
     cast(null as varchar),
     0,
     false,
+    cast(null as varchar),
     cast(null as varchar),
     skips.reason,
     skips.source

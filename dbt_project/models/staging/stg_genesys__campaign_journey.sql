@@ -1,12 +1,13 @@
 -- One row per campaign, day and funnel step. Seed slices hold the steps as the campaign analytics
 -- list them; Platform slices hold an action map's web action counts for the day (one record per
 -- map version), which become the steps of its funnel in order, relative to the qualified visitors.
+-- A step whose metric the org no longer offers (journey outcomes) is simply absent.
 with pages as (
     select * from {{ raw_source('campaign_journey', 'part_pages') }}
 ),
 
 manifests as (
-    select slice_date, part, source
+    select slice_date, part, source, pending_backfill
     from {{ ref('stg_genesys__slice_manifests') }}
     where stream = 'campaign_journey'
 ),
@@ -32,7 +33,7 @@ action_map_counts as (
     select
         pages.date as journey_date,
         pages.json ->> 'journeyActionMapId' as campaign_id,
-        pages.json ->> 'journeyActionMapVersion' as model_version,
+        cast(pages.json ->> 'journeyActionMapVersion' as integer) as model_version,
         metric.value ->> 'metric' as metric,
         cast(metric.value -> 'stats' ->> 'count' as integer) as metric_count
     from pages, {{ json_array_elements("pages.json -> 'metrics'") }} as metric (value)
@@ -49,7 +50,8 @@ funnel_order (metric, step_sequence, step_name) as (
         ('nJourneyOutcomesAchieved', 6, 'Outcome achieved')
 ),
 
--- A day with two versions of a map (edited mid-day) sums them under the later version.
+-- A map is versioned on every edit, so a day can hold several versions: the day's counts are their sum,
+-- reported under the day's latest version (compared as numbers: 10 follows 9).
 action_map_steps as (
     select
         counts.journey_date,
@@ -58,7 +60,7 @@ action_map_steps as (
         funnel_order.step_name,
         funnel_order.step_sequence,
         cast(sum(counts.metric_count) as integer) as contact_count,
-        max(counts.model_version) as model_version
+        cast(max(counts.model_version) as varchar) as model_version
     from action_map_counts as counts
     join funnel_order on funnel_order.metric = counts.metric
     group by counts.journey_date, counts.campaign_id, counts.metric, funnel_order.step_name, funnel_order.step_sequence
@@ -103,6 +105,7 @@ select
     steps.average_score,
     steps.exit_reason,
     steps.model_version,
-    manifests.source
+    manifests.source,
+    coalesce(manifests.pending_backfill, false) as pending_backfill
 from steps
 left join manifests on manifests.slice_date = steps.journey_date and manifests.part = steps.campaign_id

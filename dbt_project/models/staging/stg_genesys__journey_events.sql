@@ -6,7 +6,10 @@
         pre_hook="{{ delete_changed_slices('journey_events') }}",
     )
 }}
--- One row per journey event: web page views, clicks and forms, and telephony events. An event
+-- One row per journey event: web page views, clicks and forms, and telephony events. The seed
+-- contract names the channel (or types events web.pageview, voice.call, ...); the Platform API's
+-- types are the SDK's (com.genesys.journey.WebEvent, ...WebActionEvent, ...OutcomeAchievedEvent,
+-- ...SegmentAssignmentEvent), whose channel is the type of the session they belong to. An event
 -- repeated across result pages counts once (the copy on the later page). Each slice is parsed once:
 -- a build reads only the slices that are new or changed since the last one.
 select
@@ -16,7 +19,11 @@ select
     json ->> 'id' as event_id,
     {{ utc_timestamp("json ->> 'createdDate'") }} as created_at,
     json ->> 'eventType' as event_type,
-    coalesce(json ->> 'channel', split_part(json ->> 'eventType', '.', 1)) as channel,
+    case
+        when json ->> 'channel' is not null then json ->> 'channel'
+        when json ->> 'eventType' like 'com.genesys.%' then coalesce(json -> 'session' ->> 'type', 'web')
+        else split_part(json ->> 'eventType', '.', 1)
+    end as channel,
     json ->> 'customerId' as journey_customer_id,
     json ->> 'customerIdType' as journey_customer_id_type,
     json -> 'session' ->> 'id' as session_id,

@@ -13,6 +13,7 @@ select
     json ->> 'kept_reason' as kept_reason,
     cast(json ->> 'requests' as integer) as requests,
     coalesce(cast(json ->> 'pending_backfill' as boolean), false) as pending_backfill,
+    json ->> 'withdrawn_metrics' as withdrawn_metrics,
     json ->> 'source' as source,
     -- The page checksums identify the slice's content: equal content, equal checksum.
     md5(cast(json -> 'files' as varchar)) as slice_checksum

@@ -88,7 +88,7 @@ CATALOGUE: dict[str, Endpoint | AsyncQuery] = {
             "interval": "{day_start}/{day_end}",
             "granularity": "P1D",
             "groupBy": ["journeyActionMapId", "journeyActionMapVersion"],
-            "metrics": ACTION_MAP_METRICS,
+            "metrics": "{metrics}",
             "filter": {
                 "type": "and",
                 "predicates": [

@@ -29,9 +29,8 @@ class ExtractOperator(BaseOperator):
         if self.campaign_id is None:
             self._landed = tasks.extract(self.stream, day)
             return self._landed
-        landed = tasks.campaign_journey(day, self.campaign_id, self.source)
-        self._landed = [landed] if landed else []
-        return landed
+        self._landed = tasks.campaign_journey(day, self.campaign_id, self.source)
+        return self._landed
 
     def get_openlineage_facets_on_complete(self, task_instance):
         from .hook import GenesysCloudHook

@@ -50,17 +50,23 @@ def _summary(manifest: dict) -> dict:
     return {k: manifest.get(k) for k in ("stream", "date", "part", "source", "records", "rejected")}
 
 
-def campaign_parts() -> list[dict]:
-    """The campaigns (or, on a real org, action maps) whose funnels the run lands, each with the
-    source it comes from: decided here once for the run, and handed to each funnel task."""
-    source, ids = _extractor().part_ids("campaign_journey")
+def campaign_parts(run_day: date) -> list[dict]:
+    """The campaigns (or, on a real org, action maps) whose funnels the run for ``run_day`` lands,
+    each with the source it comes from: decided here once for the run, and handed to each funnel
+    task. On a real org it includes maps deleted within the trailing window."""
+    source, ids = _extractor().part_ids("campaign_journey", run_day)
     return [{"campaign_id": part, "source": source.kind} for part in ids]
 
 
-def campaign_journey(day: date, campaign_id: str, source: str) -> dict | None:
-    """One campaign's (or action map's) funnel slice for the day; None when it was skipped."""
-    manifest = _extractor().land_part("campaign_journey", day, campaign_id, source)
-    return _summary(manifest) if manifest else None
+def campaign_journey(run_day: date, campaign_id: str, source: str) -> list[dict]:
+    """One campaign's (or action map's) funnel slices of the run for ``run_day``: D and the
+    trailing days before it, each a part of its day's slice; a skipped day lands nothing."""
+    extractor = _extractor()
+    landed = []
+    for day in stream("campaign_journey").slice_days(run_day, extractor.settings.trailing_days):
+        manifest = extractor.land_part("campaign_journey", day, campaign_id, source)
+        landed += [_summary(manifest)] if manifest else []
+    return landed
 
 
 def conversations_available(day: date) -> bool:

@@ -15,6 +15,7 @@ from ..api.async_queries import run_async_query
 from ..api.catalogue import BULK_CONTACT_IDS, AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
 from ..errors import UNSERVED_STATUSES, ApiError, ConfigError
+from ..landing.layout import landed_slices
 from ..landing.pseudonymize import Pseudonymizer
 from ..landing.reader import landed_records, read_manifest, read_records
 from ..landing.writer import SliceWriter, record_skip
@@ -60,6 +61,8 @@ class ExtractorBase:
         # how many ids it takes (halved for the run on each 400 of a longer batch).
         self.bulk_contacts_served = True
         self.bulk_contact_ids = BULK_CONTACT_IDS
+        # Journey aggregates metrics the org refused by name this run (deprecated journey outcomes).
+        self.withdrawn_metrics: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings: Settings, **options):
@@ -72,7 +75,7 @@ class ExtractorBase:
         self.pool.authenticate()  # a refused client fails here, before any slice directory exists
         before = self.pool.sent
         if entry.parts:
-            source, parts = self.part_ids(stream)
+            source, parts = self.part_ids(stream, day)
             manifests = [m for part in parts if (m := getattr(self, source.extract)(day, part))] if source else None
         else:
             source = self.choose_source(stream)
@@ -105,15 +108,33 @@ class ExtractorBase:
             return entry.source(SEED)
         return entry.source(PLATFORM) if PLATFORM in entry.kinds else None
 
-    def part_ids(self, stream: str) -> tuple[Source | None, list[str]]:
-        """The source of a stream split into parts, and its parts for this run (the listing is the
-        seed source's probe)."""
+    def part_ids(self, stream: str, day: date | None = None) -> tuple[Source | None, list[str]]:
+        """The source of a stream split into parts, and its parts for the run of ``day`` (the
+        listing is the seed source's probe)."""
         source = self.choose_source(stream)
         if source is None:
             return None, []
         return self._probing(
-            stream, source, lambda s: (s, getattr(self, s.list_parts)()), fallback=lambda: self.part_ids(stream)
+            stream,
+            source,
+            lambda s: (s, getattr(self, s.list_parts)(day)),
+            fallback=lambda: self.part_ids(stream, day),
         )
+
+    def recent_parts(self, stream: str, day: date | None, source: str) -> set[str]:
+        """The parts of ``stream`` that held records in a slice from ``source`` within the trailing
+        window up to ``day``: what a run must land again even when the listing no longer shows it."""
+        if day is None:
+            return set()
+        window = registered(stream).slice_days(day, self.settings.trailing_days)
+        first = day - timedelta(days=len(window))  # the day before the window's first
+        recent = set()
+        for key, _ in landed_slices(self.settings.data_dir, (stream,)).items():
+            if key.part and first.isoformat() <= key.date <= day.isoformat():
+                manifest = read_manifest(self.settings.data_dir, stream, date.fromisoformat(key.date), key.part)
+                if manifest and manifest.get("records") and manifest.get("source", source) == source:
+                    recent.add(key.part)
+        return recent
 
     def land_part(self, stream: str, day: date, part: str, kind: str) -> dict | None:
         """One part of a parted stream, from the source the run's listing chose."""

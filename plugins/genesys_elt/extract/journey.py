@@ -84,12 +84,14 @@ class JourneyStreams(ExtractorBase):
             )
 
     def _canonical_contacts(self, day: date) -> list[str]:
-        """The canonical contacts among the day's external contacts (merged ones lead to them)."""
+        """The canonical contacts among the day's external contacts (merged ones lead to them),
+        less the Ephemeral ones: a cookie's record, whose other sessions name no customer (the
+        session a chat started from is read all the same, through the chat)."""
         return sorted(
             {
                 c["id"]
                 for c in self._landed("external_contacts", day)
-                if (c.get("canonicalContact") or {}).get("id", c["id"]) == c["id"]
+                if (c.get("canonicalContact") or {}).get("id", c["id"]) == c["id"] and c.get("type") != "Ephemeral"
             }
         )
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from ..errors import NotFound
+from ..api.catalogue import ACTION_MAP_METRICS
+from ..errors import ApiError, NotFound
 from ..landing.writer import record_skip
 from ..streams import PLATFORM, SEED, STREAMS
 from .base import ExtractorBase, day_bounds, day_end
@@ -15,13 +16,14 @@ from .base import ExtractorBase, day_bounds, day_end
 log = logging.getLogger(__name__)
 EXTRACTABLE_STATUSES = {"active", "paused"}
 SCORECARD_SETTLE = timedelta(hours=STREAMS["scorecards"].settle_hours)
+JOURNEY_SETTLE = timedelta(hours=STREAMS["campaign_journey"].settle_hours)
 
 
 class PredictiveEngagementStreams(ExtractorBase):
     def campaigns(self, day: date, requests_before: int) -> dict:
         return self._simple_slice("campaigns", day, SEED, self._pages("campaigns"), requests_before)
 
-    def campaign_ids(self) -> list[str]:
+    def campaign_ids(self, day: date | None = None) -> list[str]:
         return [
             c["id"]
             for page, records in self._pages("campaigns")
@@ -97,22 +99,46 @@ class PredictiveEngagementStreams(ExtractorBase):
         """The org's action maps as seen on ``day``: a real org's campaigns."""
         return self._simple_slice("campaigns", day, PLATFORM, self._pages("action_maps"), requests_before)
 
-    def action_map_ids(self) -> list[str]:
-        return [
+    def action_map_ids(self, day: date | None = None) -> list[str]:
+        """The action maps listed now, and those whose funnel held records within the trailing
+        window up to ``day``: a deleted map leaves the listing, but its last days are still landed."""
+        listed = [
             m["id"] for _, records in self._pages("action_maps") for m in records if isinstance(m, dict) and m.get("id")
         ]
+        gone = sorted(self.recent_parts("campaign_journey", day, PLATFORM) - set(listed))
+        if gone:
+            log.info("action maps no longer listed, landed for their last days: %s", ", ".join(gone))
+        return listed + gone
 
     def action_map_funnel(self, day: date, action_map_id: str) -> dict:
         """One action map's web action counts for the day (journey aggregates, one interval per
         version the map had that day), landed as its part of the campaign_journey slice. A map
-        without activity that day lands an empty part, so a re-run replaces whatever was there."""
+        without activity that day lands an empty part, so a re-run replaces whatever was there.
+        A metric the org refuses by name (journey outcomes are deprecated) is left out of the query
+        for the rest of the run and named in the manifest; a slice taken before the figures settle
+        is pending_backfill."""
         before = self.pool.sent
-        body = self._get("journey_aggregates", action_map_id=action_map_id, **day_bounds(day))
+        body = self._aggregates(day, action_map_id)
         records = [
             {**container.get("group", {}), **data} if isinstance(container, dict) and isinstance(data, dict) else data
             for container in body.get("results") or []
             for data in (container.get("data") or [])
         ]
+        extra = {"pending_backfill": self.clock() < day_end(day) + JOURNEY_SETTLE}
+        if self.withdrawn_metrics:
+            extra["withdrawn_metrics"] = ",".join(sorted(self.withdrawn_metrics))
         with self._writer("campaign_journey", day, PLATFORM, part=action_map_id) as writer:
             writer.write_page(records)
-            return writer.commit(requests=self.pool.sent - before)
+            return writer.commit(requests=self.pool.sent - before, **extra)
+
+    def _aggregates(self, day: date, action_map_id: str) -> dict:
+        while True:
+            metrics = [m for m in ACTION_MAP_METRICS if m not in self.withdrawn_metrics]
+            try:
+                return self._get("journey_aggregates", action_map_id=action_map_id, metrics=metrics, **day_bounds(day))
+            except ApiError as exc:
+                refused = {m for m in metrics if m in str(exc)} if exc.status == 400 else set()
+                if not refused or refused == set(metrics):
+                    raise
+                log.warning("the org no longer offers %s: asking without them", ", ".join(sorted(refused)))
+                self.withdrawn_metrics |= refused

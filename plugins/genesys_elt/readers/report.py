@@ -196,6 +196,22 @@ def timeline_rows(con) -> list[list]:
     ]
 
 
+def withdrawn_metrics_note(con) -> str:
+    """The journey metrics the org refused by name in the latest funnel slices (journey outcomes are
+    deprecated): their steps are missing from the funnels, on purpose."""
+    found = con.execute("""
+        select withdrawn_metrics from marts.load_audit
+        where stream = 'campaign_journey' and withdrawn_metrics is not null
+        order by slice_date desc, extracted_at desc limit 1""").fetchone()
+    if not found:
+        return ""
+    names = ", ".join(html.escape(name) for name in found[0].split(","))
+    return (
+        f'<p class="note" id="withdrawn-metrics">The org no longer offers {names}: '
+        "the funnels show the steps it still serves.</p>"
+    )
+
+
 def scorecard_skip_note(con) -> str:
     """Why there are no scorecard charts, when the extractor recorded why (a real org's API has
     no model performance metrics)."""
@@ -228,6 +244,7 @@ def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
         funnels, conversions, scorecards = funnel_figures(con), conversion_figures(con), scorecard_figures(con)
         channels, timeline = channel_mix_figure(con), timeline_rows(con)
         scorecard_note = "" if scorecards else scorecard_skip_note(con)
+        funnel_note = withdrawn_metrics_note(con)
         identity, sources = identity_summary(con), source_table(con) + division_note(con)
         loaded = con.execute("select min(slice_date), max(slice_date) from marts.load_audit").fetchone()
     charts = (
@@ -255,7 +272,7 @@ def write_report(warehouse: WarehouseSettings, out: Path) -> Path:
         _PAGE.format(
             generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             loaded=html.escape(f"{loaded[0]} .. {loaded[1]}"),
-            funnels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
+            funnels=funnel_note + "\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "funnel"),
             conversions="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "conversion"),
             scorecards="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "scorecard") or scorecard_note,
             channels="\n".join(b for b, (kind, _) in zip(blocks, charts) if kind == "channels"),

@@ -11,9 +11,13 @@
 {%- set changed_sources = edge_sources_changed_since(since or 'null') %}
 -- The identity graph's edges. Only deterministic, verified links: a contact's CRM id, phones and
 -- emails; merges to the canonical contact; a journey session the platform tied to a contact; a
--- conversation's contact, caller line and email sender; a chat started from a web session; and the
--- correlation id carried from an authenticated web session into a call. Never an IP address, a
--- device, a cookie shared by a household, or a number typed into a web form. Each edge carries the
+-- conversation's contact, caller line and email sender; the web session a conversation names as
+-- where it came from (a chat started from the page, a call the IVR tied to the caller's session);
+-- and, on the seed contract, the correlation id carried from an authenticated web session into a
+-- call. On the Platform API an event's correlationId is the id of the request that caused it
+-- (SDK Event), its own to the event, so it bridges nothing. Never an IP address, a
+-- device, a cookie shared by a household (nor an Ephemeral contact, which Predictive Engagement
+-- makes from a cookie), or a number typed into a web form. Each edge carries the
 -- day it was first seen, which dates its nodes (the oldest node of a customer anchors its key), and
 -- the contact field a phone or email sits in (home and work lines are often shared).
 --
@@ -58,10 +62,17 @@ customer_sessions as (
 web_events as (
     select distinct session_id, correlation_id, slice_date
     from {{ ref('stg_genesys__journey_events') }}
-    where session_type = 'web' and correlation_id is not null
+    where session_type = 'web' and correlation_id is not null and event_type not like 'com.genesys.%'
     {%- if since %}
         and 'session:' || session_id in (select node from changed)
     {%- endif %}
+),
+
+-- Ephemeral contacts: records Predictive Engagement made from a visitor's cookie, which a shared
+-- computer's users share. No identity goes through them.
+cookie_contacts as (
+    select contact_id from {{ ref('stg_genesys__external_contacts') }}
+    where contact_type = 'Ephemeral'
 ),
 
 telephony_events as (
@@ -115,13 +126,15 @@ sliced_edges as (
     union all
     select 'conversation:' || conversation_id, 'contact:' || external_contact_id, 'conversation_contact', slice_date,
            'conversations'
-    from customer_sessions where external_contact_id is not null
+    from customer_sessions
+    where external_contact_id is not null
+        and external_contact_id not in (select contact_id from cookie_contacts)
     union all
     select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'call_correlation', slice_date,
            'conversations'
     from customer_sessions where correlation_id is not null
     union all
-    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'chat_from_web_session', slice_date,
+    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'conversation_from_web_session', slice_date,
            'conversations'
     from customer_sessions where journey_session_id is not null
     union all
