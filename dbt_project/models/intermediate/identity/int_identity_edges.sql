@@ -127,15 +127,18 @@ sliced_edges as (
     select 'conversation:' || conversation_id, 'contact:' || external_contact_id, 'conversation_contact', slice_date,
            'conversations'
     from customer_sessions
-    where external_contact_id is not null
-        and external_contact_id not in (select contact_id from cookie_contacts)
+    where customer_sessions.external_contact_id is not null
+        and not exists (
+            select 1 from cookie_contacts
+            where cookie_contacts.contact_id = customer_sessions.external_contact_id
+        )
     union all
     select 'conversation:' || conversation_id, 'correlation:' || correlation_id, 'call_correlation', slice_date,
            'conversations'
     from customer_sessions where correlation_id is not null
     union all
-    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'conversation_from_web_session', slice_date,
-           'conversations'
+    select 'conversation:' || conversation_id, 'session:' || journey_session_id, 'conversation_from_web_session',
+           slice_date, 'conversations'
     from customer_sessions where journey_session_id is not null
     union all
     -- Caller line and sender address: pseudonymized tokens whose kind is in their prefix.
