@@ -2,7 +2,7 @@
 and journey aggregates, the warehouse builds the same funnel marts from them, scorecards, which a
 real org cannot give, are skipped with the reason, and the journey events are read session by
 session. Every stream extracted day by day, as the DAGs run them, over real HTTP from a sandbox
-whose seed-only paths answer 404."""
+whose seed-only paths answer 404, and the warehouse built after each day."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, 
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 
-pytestmark = pytest.mark.integration
+# The first test pays for the module's fixture: ten daily extractions, each followed by a build.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 FUNNEL = (
     "nWebActionsQualified",
     "nWebActionsOffered",
@@ -49,7 +50,7 @@ def platform(tmp_path_factory):
                 if day == days[-WITHDRAWN_RUNS]:  # journey outcomes are withdrawn part-way
                     control.control(withdrawnMetrics=list(OUTCOME_METRICS))
                 extract_day(make_extractor(sandbox, data_dir), day, days[0])  # a new run: it probes the org again
-            warehouse.build()
+                warehouse.build()  # and the warehouse DAG's build after it
             yield {
                 "sandbox": sandbox,
                 "data_dir": data_dir,
