@@ -15,7 +15,7 @@ from ..api.async_queries import run_async_query
 from ..api.catalogue import BULK_CONTACT_IDS, AsyncQuery, Endpoint, catalogue
 from ..api.client import ClientPool
 from ..errors import UNSERVED_STATUSES, ApiError, ConfigError
-from ..landing.layout import landed_slices
+from ..landing.layout import landed_parts
 from ..landing.pseudonymize import Pseudonymizer
 from ..landing.reader import landed_records, read_manifest, read_records
 from ..landing.writer import SliceWriter, record_skip
@@ -127,13 +127,13 @@ class ExtractorBase:
         if day is None:
             return set()
         window = registered(stream).slice_days(day, self.settings.trailing_days)
-        first = day - timedelta(days=len(window))  # the day before the window's first
         recent = set()
-        for key, _ in landed_slices(self.settings.data_dir, (stream,)).items():
-            if key.part and first.isoformat() <= key.date <= day.isoformat():
-                manifest = read_manifest(self.settings.data_dir, stream, date.fromisoformat(key.date), key.part)
+        for back in range(len(window) + 1):  # the window and the day before its first
+            landed = day - timedelta(days=back)
+            for part in landed_parts(self.settings.data_dir, stream, landed):
+                manifest = read_manifest(self.settings.data_dir, stream, landed, part)
                 if manifest and manifest.get("records") and manifest.get("source", source) == source:
-                    recent.add(key.part)
+                    recent.add(part)
         return recent
 
     def land_part(self, stream: str, day: date, part: str, kind: str) -> dict | None:

@@ -64,6 +64,12 @@ def landed_slices(data_dir: Path, streams: tuple[str, ...]) -> dict[SliceKey, Pa
     return {key: path for key, path in slices.items() if key.stream in streams}
 
 
+def landed_parts(data_dir: Path, stream: str, day: date) -> list[str]:
+    """The parts of one day's slice of a parted stream that have been published."""
+    base = slice_dir(data_dir, stream, day)
+    return sorted(m.parent.name.removeprefix("part=") for m in base.glob(f"{PART_GLOB}/{MANIFEST}"))
+
+
 def _key(directory: Path) -> SliceKey:
     if directory.name.startswith("part="):
         part, day_dir = directory.name.removeprefix("part="), directory.parent
