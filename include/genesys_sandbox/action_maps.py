@@ -11,8 +11,8 @@ else the org generates. As the platform does (GENESYS_BEHAVIOUR.md, Journey):
 - the archived campaign's map is deactivated and ends;
 - a day's figures are processed after the fact: they fill in over ``settle`` after the day ends
   (the documentation gives no figure; 24 hours by default);
-- outcomes and outcome scoring are deprecated (announced for 2026-05-25): the server can withdraw
-  the outcome metrics, and a query naming them is then refused."""
+- outcomes and outcome scoring are deprecated (announced for 2026-05-25): no outcome is achieved
+  after that day, and the server can withdraw the outcome metrics, a query naming them then refused."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ REVISED_FROM = 9  # its version when the range starts: edited eight times before
 EDIT_HOURS = (10, 15)  # the edits of that day, in hours after midnight UTC
 DELETED_AT_HOUR = 14  # the deleted map goes at this hour, three quarters of the way through
 DEFAULT_SETTLE = timedelta(hours=24)
+# Predictive Engagement outcomes are no longer achieved from this day (community.genesys.com,
+# deprecation of journey outcomes and outcome scoring): the outcome metrics count nothing after it.
+OUTCOMES_WITHDRAWN = date(2026, 5, 25)
 
 
 @dataclass
@@ -110,7 +113,7 @@ def make_action_maps(seed: int, campaigns: list[Campaign], first_day: date, last
         action_map = ActionMap(new_id(rng), campaign, campaign.created, versions, rng.randrange(1, 10))
         for day, steps in sorted(campaign.funnel.items()):
             if steps[0]["contactCount"]:
-                action_map.funnel[day] = _day_metrics(rng, steps)
+                action_map.funnel[day] = _day_metrics(rng, steps, outcomes=day < OUTCOMES_WITHDRAWN)
         maps.append(action_map)
     _delete_one(maps, first_day + timedelta(days=span * 3 // 4))
     return maps
@@ -134,9 +137,10 @@ def _delete_one(maps: list[ActionMap], day: date) -> None:
         doomed.funnel[day] = {m: int(n * share) for m, n in doomed.funnel[day].items()}
 
 
-def _day_metrics(rng: random.Random, steps: list[dict]) -> dict[str, int]:
+def _day_metrics(rng: random.Random, steps: list[dict], *, outcomes: bool) -> dict[str, int]:
     """A day's web action counts, consistent with themselves: each funnel step holds at most the
-    one before it, and what leaves between two steps is counted by the metric that says why."""
+    one before it, and what leaves between two steps is counted by the metric that says why. After
+    outcomes were withdrawn, no outcome is achieved (the generator draws the same all the same)."""
     qualified = steps[0]["contactCount"]
     offered = int(qualified * rng.uniform(0.75, 0.95))
     started = int(offered * rng.uniform(0.5, 0.8))
@@ -144,19 +148,20 @@ def _day_metrics(rng: random.Random, steps: list[dict]) -> dict[str, int]:
     accepted = int(engaged * rng.uniform(0.5, 0.8))
     achieved = min(accepted, steps[-1]["contactCount"])
     errored = int((started - engaged) * rng.uniform(0.0, 0.05))
+    attributed = int(achieved * rng.uniform(0.6, 1.0))
     return {
         "nWebActionsQualified": qualified,
         "nWebActionsOffered": offered,
         "nWebActionsStarted": started,
         "nWebActionsEngaged": engaged,
         "nWebActionsAccepted": accepted,
-        "nJourneyOutcomesAchieved": achieved,
+        "nJourneyOutcomesAchieved": achieved if outcomes else 0,
         "nWebActionsFrequencyCapReached": qualified - offered,
         "nWebActionsIgnored": offered - started,
         "nWebActionsAbandoned": started - engaged - errored,
         "nWebActionsErrored": errored,
         "nWebActionsRejected": engaged - accepted,
-        "nJourneyOutcomesAttributed": int(achieved * rng.uniform(0.6, 1.0)),
+        "nJourneyOutcomesAttributed": attributed if outcomes else 0,
     }
 
 

@@ -71,6 +71,7 @@ class Activity:
     edges: list[tuple[str, str]] = field(default_factory=list)
     traps: list[dict] = field(default_factory=list)
     handoffs: list[dict] = field(default_factory=list)
+    journey_actions: dict[str, dict] = field(default_factory=dict)  # conversation id: the action that started it
 
 
 class ActivityGenerator:

@@ -15,6 +15,7 @@ from .ephemeral import plant_ephemeral_contacts
 from .identities import Contact, Household, Person, SharedLine, make_people, plant_shared_lines
 from .predictive import Campaign, Scorecard, make_predictive, scorecard_metrics
 from .timefmt import days_between, iso, parse_iso
+from .web_actions import plant_web_actions
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def generate(config: OrgConfig) -> Org:
     )
     activity.traps.extend(plant_directory_changes(config.seed, activity.conversations, directory))
     activity.traps.extend(plant_ephemeral_contacts(config.seed, activity, contacts))
+    activity.journey_actions.update(plant_web_actions(config.seed, activity, action_maps))
     return Org(
         config, people, households, contacts, activity, campaigns, scorecards, action_maps, shared_lines, directory
     )
@@ -209,6 +211,8 @@ def ground_truth(org: Org) -> dict:
         "counts": counts,
         "externalContacts": len(org.contacts),
         "handoffs": org.activity.handoffs,
+        # the conversations an accepted web messaging offer started: the action, its map and version
+        "journeyActions": org.activity.journey_actions,
         "campaigns": {
             c.id: {
                 "name": c.name,

@@ -107,8 +107,12 @@ def test_session_events_carry_the_sdks_types_and_a_correlation_id_of_their_own(a
     org = shared_sandbox.api.org
     served = []
     for session in org.activity.sessions[:60]:
-        served += api.ok("GET", f"/api/v2/journey/sessions/{session['id']}/events")["entities"]
-    assert served and {e["eventType"] for e in served} == {"com.genesys.journey.WebEvent"}
+        listing = api.ok("GET", f"/api/v2/journey/sessions/{session['id']}/events")
+        assert_conforms(listing, "EventListing")  # web action, segment and outcome events included
+        served += listing["entities"]
+    kinds = ("WebEvent", "WebActionEvent", "SegmentAssignmentEvent", "OutcomeAchievedEvent")
+    types = {e["eventType"] for e in served}
+    assert "com.genesys.journey.WebEvent" in types and types <= {f"com.genesys.journey.{k}" for k in kinds}
     correlations = [e["correlationId"] for e in served]
     assert all(correlations) and len(set(correlations)) == len(correlations)
     tokens = {e.get("correlationId") for e in org.activity.events if e["eventType"] == "voice.call"}

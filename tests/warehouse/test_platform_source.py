@@ -217,8 +217,9 @@ def test_web_sessions_lead_to_their_calls_and_chats_through_the_platforms_own_fi
     a call or chat names its web session in journeyCustomerSessionId, and that is the link. Every
     conversation the truth says came from a web session names it, lands with that session's
     customer, and follows the session's pages on the customer's timeline."""
-    events = query(platform, "select distinct event_type, channel from staging.stg_genesys__journey_events")
-    assert events == [("com.genesys.journey.WebEvent", "web")]
+    events = dict(query(platform, "select distinct event_type, channel from staging.stg_genesys__journey_events"))
+    kinds = ("WebEvent", "WebActionEvent", "SegmentAssignmentEvent")  # outcomes were withdrawn before the range
+    assert events == {f"com.genesys.journey.{kind}": "web" for kind in kinds}
     from_web = {
         conversation.split(":", 1)[1]: session.split(":", 1)[1]
         for conversation, session in platform["truth"]["edges"]
@@ -245,3 +246,30 @@ def test_web_sessions_lead_to_their_calls_and_chats_through_the_platforms_own_fi
     assert rows and all(same and after for _, same, after in rows), [r for r in rows if not all(r[1:])][:5]
     channels = dict(query(platform, "select conversation_id, channel from marts.fact_conversation"))
     assert {"voice"} < {channels[c] for c, *_ in rows}  # calls among them, not only chats
+
+
+def test_chats_an_accepted_offer_started_name_the_action_map_and_its_version(platform):
+    """A web messaging offer the visitor accepted starts a chat whose analytics session names the
+    action, its map and the map's version: fact_conversation carries them for every such chat of
+    the truth, and the session's action events in staging name the same map."""
+    truth = platform["truth"]["journeyActions"]
+    landed = {
+        c: (a, m, v)
+        for c, a, m, v in query(
+            platform,
+            """select conversation_id, journey_action_id, journey_action_map_id, journey_action_map_version
+               from marts.fact_conversation where journey_action_id is not null""",
+        )
+    }
+    assert landed == {c: (link["actionId"], link["actionMapId"], link["actionMapVersion"]) for c, link in truth.items()}
+    assert len(landed) > 3
+    accepted = dict(
+        query(
+            platform,
+            """select action_id, action_map_id from staging.stg_genesys__journey_events
+               where action_state = 'accepted'""",
+        )
+    )
+    assert all(accepted[a] == m for a, m, _ in landed.values())
+    campaigns = {c for (c,) in query(platform, "select campaign_id from marts.dim_predictive_campaign")}
+    assert {m for _, m, _ in landed.values()} <= campaigns

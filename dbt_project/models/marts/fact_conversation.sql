@@ -50,6 +50,9 @@ select
     coalesce(contacts.canonical_contact_id, conversations.external_contact_id) as external_contact_id,
     conversations.correlation_id,
     conversations.journey_session_id,
+    conversations.journey_action_id,
+    conversations.journey_action_map_id,
+    conversations.journey_action_map_version,
     conversations.slice_date,
     {{ build_stamp() }} as built_at
 from conversations

@@ -9,7 +9,8 @@
 -- One row per journey event: web page views, clicks and forms, and telephony events. The seed
 -- contract names the channel (or types events web.pageview, voice.call, ...); the Platform API's
 -- types are the SDK's (com.genesys.journey.WebEvent, ...WebActionEvent, ...OutcomeAchievedEvent,
--- ...SegmentAssignmentEvent), whose channel is the type of the session they belong to. An event
+-- ...SegmentAssignmentEvent), whose channel is the type of the session they belong to; a web
+-- action names its action map and state, a segment assignment its segment, an outcome its outcome. An event
 -- repeated across result pages counts once (the copy on the later page). Each slice is parsed once:
 -- a build reads only the slices that are new or changed since the last one.
 select
@@ -32,5 +33,11 @@ select
     json -> 'webEvent' ->> 'eventName' as event_name,
     cast(json -> 'webEvent' ->> 'authenticated' as boolean) as authenticated,
     json -> 'webEvent' -> 'page' ->> 'url' as page_url,
-    json -> 'webEvent' -> 'page' ->> 'title' as page_title
+    json -> 'webEvent' -> 'page' ->> 'title' as page_title,
+    json -> 'webActionEvent' -> 'action' ->> 'id' as action_id,
+    json -> 'webActionEvent' -> 'action' ->> 'state' as action_state,
+    json -> 'webActionEvent' -> 'actionMap' ->> 'id' as action_map_id,
+    cast(json -> 'webActionEvent' -> 'actionMap' ->> 'version' as integer) as action_map_version,
+    json -> 'segmentAssignmentEvent' -> 'segment' ->> 'id' as segment_id,
+    json -> 'outcomeAchievedEvent' -> 'outcome' ->> 'id' as outcome_id
 from {{ slice_records('journey_events') }} as pages

@@ -27,7 +27,10 @@ customer as (
         min(message_type) as message_type,
         min(external_contact_id) as external_contact_id,
         min(correlation_id) as correlation_id,
-        min(journey_session_id) as journey_session_id
+        min(journey_session_id) as journey_session_id,
+        min(journey_action_id) as journey_action_id,
+        min(journey_action_map_id) as journey_action_map_id,
+        min(journey_action_map_version) as journey_action_map_version
     from segments
     where purpose in ('customer', 'external')
     group by conversation_id
@@ -82,6 +85,9 @@ select
     customer.external_contact_id,
     customer.correlation_id,
     customer.journey_session_id,
+    customer.journey_action_id,
+    customer.journey_action_map_id,
+    customer.journey_action_map_version,
     conversations.slice_date,
     conversations.slice_checksum
 from conversations
