@@ -4,6 +4,9 @@ paths from here.
 
     raw/genesys/<stream>/date=YYYY-MM-DD/[part=<id>/]page-00001.jsonl.gz, rejects.jsonl, _manifest.json
     raw/genesys/_skips/<stream>/date=YYYY-MM-DD/<part>.json
+
+The root is a local directory or, for a landing area on an object store, an ``ObjectStoragePath``
+(store.py): the layout is the same, but a slice's files sit under the run its manifest names.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ PART_GLOB = "part=*"
 SLICE_GLOBS = (f"*/{DAY_GLOB}", f"*/{DAY_GLOB}/{PART_GLOB}")  # under RAW: slices without and with parts
 # Temporary and replaced slices start with a dot, so no glob above ever sees them.
 TMP_PREFIX, OLD_PREFIX, LOCK_PREFIX = ".tmp-", ".old-", ".lock-"
+RUN_PREFIX = ".run-"  # on an object store, a slice's files sit under the run that wrote them
 
 
 def page_name(number: int) -> str:
@@ -54,9 +58,18 @@ class SliceKey:
     part: str  # '' when the stream is not split into parts
 
 
+def fresh(path) -> None:
+    """Drops an object store's cached listings (another worker may have published since); a local
+    path has none."""
+    fs = getattr(path, "fs", None)
+    if fs is not None:
+        fs.invalidate_cache()
+
+
 def landed_slices(data_dir: Path, streams: tuple[str, ...]) -> dict[SliceKey, Path]:
     """Every published slice directory of ``streams``."""
     root = data_dir / RAW
+    fresh(root)
     slices = {}
     for pattern in SLICE_GLOBS:
         for manifest in root.glob(f"{pattern}/{MANIFEST}"):
@@ -67,6 +80,7 @@ def landed_slices(data_dir: Path, streams: tuple[str, ...]) -> dict[SliceKey, Pa
 def landed_parts(data_dir: Path, stream: str, day: date) -> list[str]:
     """The parts of one day's slice of a parted stream that have been published."""
     base = slice_dir(data_dir, stream, day)
+    fresh(base)
     return sorted(m.parent.name.removeprefix("part=") for m in base.glob(f"{PART_GLOB}/{MANIFEST}"))
 
 

@@ -1,5 +1,6 @@
 """Reading published slices back: a slice's manifest and its landed records. Only complete slices
-are ever visible, so a reader never sees half of one."""
+are ever visible, so a reader never sees half of one: on an object store, only the files the
+slice's manifest names are read (store.py)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,37 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import NotYetAvailable
-from .layout import COMPRESSED, PAGE_GLOB, PART_GLOB, manifest_path, slice_dir
+from .layout import COMPRESSED, MANIFEST, PAGE_GLOB, PART_GLOB, fresh, manifest_path, slice_dir
+from .store import is_object_store, page_files
 
 
 def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
     path = manifest_path(data_dir, stream, day, part)
+    if is_object_store(path):
+        fresh(path)
     return json.loads(path.read_text()) if path.exists() else None
 
 
 def read_records(data_dir: Path, stream: str, day: date, part: str | None = None):
     """The landed records of a complete slice (all parts when ``part`` is None and parts exist)."""
     base = slice_dir(data_dir, stream, day, part)
-    pattern = f"{PART_GLOB}/{PAGE_GLOB}" if part is None and any(base.glob(PART_GLOB)) else PAGE_GLOB
-    for page in sorted(base.glob(pattern)):
+    for page in _pages(base, part):
         for line in page_text(page).splitlines():
             yield json.loads(line)
+
+
+def _pages(base: Path, part: str | None) -> list:
+    if not is_object_store(base):
+        pattern = f"{PART_GLOB}/{PAGE_GLOB}" if part is None and any(base.glob(PART_GLOB)) else PAGE_GLOB
+        return sorted(base.glob(pattern))
+    fresh(base)
+    slices = sorted(m.parent for m in base.glob(f"{PART_GLOB}/{MANIFEST}")) if part is None else []
+    pages = []
+    for slice_path in slices or [base]:
+        manifest = slice_path / MANIFEST
+        if manifest.exists():
+            pages.extend(page_files(slice_path, json.loads(manifest.read_text())))
+    return pages
 
 
 def page_text(path: Path) -> str:
@@ -34,6 +51,6 @@ def page_text(path: Path) -> str:
 
 def landed_records(data_dir: Path, stream: str, day: date):
     """The records of a slice that another stream needs; refuses clearly when it has not landed."""
-    if not manifest_path(data_dir, stream, day).exists():
+    if read_manifest(data_dir, stream, day) is None:
         raise NotYetAvailable(f"the {stream} slice for {day} has not landed yet; extract it first")
     return read_records(data_dir, stream, day)

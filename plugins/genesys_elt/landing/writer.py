@@ -1,7 +1,10 @@
 """Landing a slice: one slice (stream x UTC day, optionally x part) is validated and pseudonymized
 record by record, written as page files, a rejects file and a manifest in a temporary directory,
 and renamed into place only when complete. A re-run replaces the slice whole; a crash leaves the
-previous complete slice as it was. A slice that cannot be taken is recorded as a skip."""
+previous complete slice as it was. A slice that cannot be taken is recorded as a skip.
+
+On an object store (``store.py``) the slice is built the same way in a local temporary directory,
+then uploaded under its run and published by its manifest, written last."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -24,6 +28,7 @@ from .layout import LOCK_PREFIX, MANIFEST, OLD_PREFIX, REJECTS, TMP_PREFIX, page
 from .payloads import rejection_reason
 from .pii_rules import scrub
 from .pseudonymize import Pseudonymizer
+from .store import is_object_store, publish
 
 log = logging.getLogger(__name__)
 STALE_TMP_SECONDS = 6 * 3600
@@ -59,6 +64,7 @@ class SliceWriter:
         self.model, self.pii_rule = rules.model_for(source), rules.scrub
         self.final = slice_dir(data_dir, stream, day, part)
         self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.remote = is_object_store(self.final)
         self.tmp = self.final.parent / f"{TMP_PREFIX}{self.final.name}-{self.run_id}"
         self.p = pseudonymizer
         self.stats = SliceStats()
@@ -66,6 +72,9 @@ class SliceWriter:
         self._committed = False
 
     def __enter__(self) -> "SliceWriter":
+        if self.remote:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{self.stream}-{self.run_id}-"))
+            return self
         self.final.parent.mkdir(parents=True, exist_ok=True)
         with _slice_lock(self.final):
             _recover(self.final)
@@ -75,7 +84,7 @@ class SliceWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._rejects:
             self._rejects.close()
-        if not self._committed:
+        if not self._committed or self.remote:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def write_page(self, records: list) -> None:
@@ -162,6 +171,16 @@ class SliceWriter:
             **manifest_extra,
         }
         self._write(MANIFEST, json.dumps(manifest, sort_keys=True, indent=1).encode())
+        if self.remote:
+            publish(self.tmp, self.final, self.run_id, sorted(n for n in self.stats.files if n != MANIFEST))
+        else:
+            self._swap()
+        self._committed = True
+        self._log()
+        return manifest
+
+    def _swap(self) -> None:
+        """Renames the complete local slice into place, keeping the previous one until it is."""
         _fsync_dir(self.tmp)
         with _slice_lock(self.final):
             old = self.final.parent / f"{OLD_PREFIX}{self.final.name}-{self.run_id}"
@@ -170,7 +189,8 @@ class SliceWriter:
             os.rename(self.tmp, self.final)  # the one moment the new slice becomes visible
             _fsync_dir(self.final.parent)
             shutil.rmtree(old, ignore_errors=True)
-        self._committed = True
+
+    def _log(self) -> None:
         log.info(
             "landed %s %s%s: %d records, %d rejected, %d pages",
             self.stream,
@@ -180,7 +200,6 @@ class SliceWriter:
             self.stats.rejected,
             self.stats.pages,
         )
-        return manifest
 
 
 @contextmanager
@@ -229,7 +248,8 @@ def record_skip(
 ) -> Path:
     """Notes that a slice (or a part of it) could not be taken, and why; its previous slice stays."""
     path = skip_path(data_dir, stream, day, part)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not is_object_store(path):  # an object store has no directories to make
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         json.dumps(
             {
