@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import DAG, task
+from airflow.sdk import DAG, chain, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -21,10 +21,11 @@ from genesys_elt.dag_support.defaults import START, WAREHOUSE_POOL, raw_asset
 from genesys_elt.landing.layout import dbt_vars
 from genesys_elt.settings import warehouse_from_env
 from genesys_elt.streams import STREAM_NAMES, WAREHOUSE_DAG
-from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, SCHEDULED_BUILD_EXCLUDE, load_raw
+from genesys_elt.warehouse.dbt import NODE_LIST, PROJECT_DIR, SCHEDULED_BUILD_EXCLUDE, load_raw, mirror_landing
 from genesys_elt.warehouse.docs import write_docs
 
-TARGET = warehouse_from_env().target
+WAREHOUSE = warehouse_from_env()
+TARGET = WAREHOUSE.target
 
 with DAG(
     dag_id=WAREHOUSE_DAG,
@@ -38,6 +39,9 @@ with DAG(
         "retries": 2,
         "retry_delay": timedelta(minutes=1),
         "retry_exponential_backoff": True,
+        # Every task of the build on the workers of one queue (one machine: the DuckDB file, dbt's
+        # target and the mirrored slices are local to it); unset, Airflow's default queue.
+        **({"queue": WAREHOUSE.queue} if WAREHOUSE.queue else {}),
     },
     tags=["genesys", "warehouse", "dbt"],
     doc_md=__doc__,
@@ -64,6 +68,8 @@ with DAG(
     for child in dbt.children.values():  # the watchers only read the producer's progress
         if getattr(child, "task_type", "") == "DbtProducerWatcherOperator":
             child.pool = WAREHOUSE_POOL
+            if WAREHOUSE.queue:  # Cosmos gives the producer a queue of its own: the build's, here
+                child.queue = WAREHOUSE.queue
 
     # The catalog reads the warehouse, which DuckDB lets one process open at a time: the same pool.
     @task(task_id="docs", pool=WAREHOUSE_POOL, retries=2, retry_delay=timedelta(minutes=1))
@@ -72,6 +78,15 @@ with DAG(
 
     dbt >> docs()
 
+    before_dbt = []
+    if WAREHOUSE.mirrors_landing:
+        # The extract tasks land on an object store, from other workers: copy the changed slices here.
+        @task(task_id="mirror_landing", pool=WAREHOUSE_POOL, retries=2, retry_delay=timedelta(minutes=1))
+        def mirror() -> dict:
+            return vars(mirror_landing())
+
+        before_dbt.append(mirror())
+
     if TARGET == "postgres":
         # A server warehouse reads tables, not the landing files: mirror the landed slices first.
         @task(task_id="sync_raw_tables", pool=WAREHOUSE_POOL, retries=2, retry_delay=timedelta(minutes=1))
@@ -79,4 +94,6 @@ with DAG(
             stats = load_raw()
             return vars(stats) if stats else {}
 
-        sync_raw_tables() >> dbt
+        before_dbt.append(sync_raw_tables())
+
+    chain(*before_dbt, dbt)

@@ -139,3 +139,22 @@ def test_the_trailing_window_is_a_connection_setting_of_the_streams_that_have_on
     ]:
         with pytest.raises(ConfigError, match=message):
             from_connection("https://api.mypurecloud.ie", "id", "s", {"trailing_days": windows}, ENV)
+
+
+def test_the_landing_area_is_the_data_directory_or_an_object_store_url():
+    from pathlib import Path
+
+    from genesys_elt.landing.store import is_object_store
+    from genesys_elt.settings import warehouse_from_env
+
+    env = {"GENESYS_ELT_PII_KEY": "k" * 16, "GENESYS_ELT_DATA_DIR": "/srv/genesys"}
+    local = from_connection("https://api.mypurecloud.com", "id", "secret", {}, env=env)
+    assert local.landing == Path("/srv/genesys") and not warehouse_from_env(env).mirrors_landing
+    on_bucket = {**env, "GENESYS_ELT_LANDING_URL": "s3://landing/prod", "GENESYS_ELT_LANDING_CONN_ID": "aws_landing"}
+    remote = from_connection("https://api.mypurecloud.com", "id", "secret", {}, env=on_bucket).landing
+    assert is_object_store(remote) and remote.protocol == "s3" and remote.conn_id == "aws_landing"
+    assert warehouse_from_env(on_bucket).mirrors_landing
+    with pytest.raises(ConfigError, match="GENESYS_ELT_LANDING_URL must be a URL"):
+        from_connection(
+            "https://api.mypurecloud.com", "id", "secret", {}, env={**env, "GENESYS_ELT_LANDING_URL": "bucket"}
+        )

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .landing.store import landing_root
 from .streams import STREAMS
 
 CONN_ENV = "AIRFLOW_CONN_GENESYS_CLOUD"
@@ -75,6 +76,13 @@ class Settings:
     sources: dict = field(default_factory=dict)  # stream -> "seed" or "platform": forced, not probed
     follow_rate_limit_headers: bool = True  # the org's inin-ratelimit-* headers adjust the budget
     trailing_days: dict = field(default_factory=dict)  # stream -> days re-pulled before D (registry default)
+    landing_url: str | None = None  # an object store's URL (s3://bucket/prefix); None: under data_dir
+    landing_conn_id: str | None = None  # the Airflow connection that holds the store's credentials
+
+    @property
+    def landing(self):
+        """Where slices land: the data directory, or the object store at ``landing_url``."""
+        return landing_root(self.landing_url or self.data_dir, self.landing_conn_id)
 
     @property
     def is_sandbox(self) -> bool:
@@ -83,6 +91,15 @@ class Settings:
 
 def data_dir_from_env(env=os.environ) -> Path:
     return Path(env.get("GENESYS_ELT_DATA_DIR") or "./data").resolve()
+
+
+def landing_from_env(env=os.environ) -> dict[str, str | None]:
+    """``GENESYS_ELT_LANDING_URL`` puts the landing area on an object store (``s3://``, ``gs://``,
+    ``az://``), its credentials in the Airflow connection ``GENESYS_ELT_LANDING_CONN_ID`` names."""
+    url = env.get("GENESYS_ELT_LANDING_URL") or None
+    if url and "://" not in url:
+        raise ConfigError(f"GENESYS_ELT_LANDING_URL must be a URL such as s3://bucket/prefix, got {url!r}")
+    return {"landing_url": url, "landing_conn_id": env.get("GENESYS_ELT_LANDING_CONN_ID") or None}
 
 
 def from_connection(
@@ -130,6 +147,7 @@ def from_connection(
         sources=_forced_sources(extra.get("sources") or {}),
         follow_rate_limit_headers=str(extra.get("follow_rate_limit_headers", "true")).lower() != "false",
         trailing_days=_trailing_days(extra.get("trailing_days") or {}),
+        **landing_from_env(env),
     )
 
 
@@ -219,6 +237,19 @@ class WarehouseSettings:
     data_dir: Path
     duckdb_path: Path
     postgres: dict[str, str] = field(repr=False)
+    landing_url: str | None = None
+    landing_conn_id: str | None = None
+    queue: str | None = None  # the Celery queue of the warehouse DAG's tasks (GENESYS_ELT_WAREHOUSE_QUEUE)
+
+    @property
+    def landing(self):
+        """Where the extract tasks land slices (see Settings.landing)."""
+        return landing_root(self.landing_url or self.data_dir, self.landing_conn_id)
+
+    @property
+    def mirrors_landing(self) -> bool:
+        """The slices sit on an object store: a build first mirrors them into the data directory."""
+        return self.landing_url is not None
 
     @property
     def location(self) -> str:
@@ -254,4 +285,6 @@ def warehouse_from_env(env=os.environ) -> WarehouseSettings:
             "password": env.get("GENESYS_ELT_PG_PASSWORD", ""),
             "dbname": env.get("GENESYS_ELT_PG_DATABASE", "genesys_warehouse"),
         },
+        queue=env.get("GENESYS_ELT_WAREHOUSE_QUEUE") or None,
+        **landing_from_env(env),
     )

@@ -154,3 +154,17 @@ def test_on_a_server_warehouse_the_raw_tables_are_synced_before_the_build(dagbag
     dag = DagBag(dag_folder=str(DAGS_DIR / "genesys_warehouse.py")).dags[WAREHOUSE]
     sync = dag.get_task("sync_raw_tables")
     assert "dbt.dbt_producer_watcher" in sync.downstream_task_ids and sync.pool == "duckdb_warehouse"
+
+
+def test_with_the_landing_area_on_a_bucket_the_build_mirrors_it_first_on_its_own_queue(dagbag, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    assert "mirror_landing" not in dagbag.dags[WAREHOUSE].task_ids  # a local landing area is read in place
+    monkeypatch.setenv("GENESYS_ELT_LANDING_URL", "s3://genesys-landing/prod")
+    monkeypatch.setenv("GENESYS_ELT_WAREHOUSE_QUEUE", "warehouse")
+    monkeypatch.setenv("GENESYS_ELT_DBT_TARGET", "postgres")
+    dag = DagBag(dag_folder=str(DAGS_DIR / "genesys_warehouse.py")).dags[WAREHOUSE]
+    mirror, sync = dag.get_task("mirror_landing"), dag.get_task("sync_raw_tables")
+    assert mirror.downstream_task_ids == {"sync_raw_tables"} and "dbt.dbt_producer_watcher" in sync.downstream_task_ids
+    # the mirrored files, the DuckDB file and dbt's target are one machine's: every task on one queue
+    assert {task.queue for task in dag.tasks} == {"warehouse"}

@@ -28,7 +28,13 @@ ORDER = (
 
 
 def make_extractor(
-    sandbox, data_dir, extra: dict | None = None, login: str = "sandbox", password: str = "sandbox-secret", **options
+    sandbox,
+    data_dir,
+    extra: dict | None = None,
+    login: str = "sandbox",
+    password: str = "sandbox-secret",
+    env: dict | None = None,
+    **options,
 ) -> Extractor:
     settings = from_connection(
         url_of(sandbox),
@@ -40,7 +46,7 @@ def make_extractor(
             "rate_limit_per_minute": 100000,
             **(extra or {}),
         },
-        env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_DATA_DIR": str(data_dir)},
+        env={"GENESYS_ELT_PII_KEY": PII_KEY, "GENESYS_ELT_DATA_DIR": str(data_dir), **(env or {})},
     )
     options.setdefault("backoff_initial", 0.02)
     options.setdefault("clock", lambda: sandbox.clock())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import duckdb
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genesys_elt.streams import STREAM_NAMES, stream
@@ -81,6 +81,7 @@ def test_a_missing_field_or_a_wrong_type_is_named_in_the_reason(field_and_value)
     assert reason and field in reason, (field, wrong, reason)
 
 
+@settings(deadline=None)  # the engine's first query may take longer than an example's default deadline
 @given(moment=instants)
 def test_timestamps_with_any_utc_offset_are_accepted_and_the_warehouse_reads_them_as_utc(moment):
     text = moment.isoformat()

@@ -32,15 +32,18 @@ def endpoint_datasets(settings: Settings, stream_name: str, kinds: set[str]) -> 
     return [Dataset(namespace=f"{api.scheme}://{api.netloc}", name=path) for path in dict.fromkeys(paths)]
 
 
-def slice_datasets(data_dir: Path, landed: list[dict]) -> list[Dataset]:
-    """Each landed slice directory, a local file path."""
-    return [
-        Dataset(
-            namespace="file",
-            name=str(slice_dir(data_dir, m["stream"], date.fromisoformat(str(m["date"])), m.get("part"))),
-        )
-        for m in landed
-    ]
+def slice_datasets(landing, landed: list[dict]) -> list[Dataset]:
+    """Each landed slice: a local directory (namespace ``file``) or an object store prefix (the
+    store's scheme and bucket as the namespace, as OpenLineage names object storage datasets)."""
+    datasets = []
+    for m in landed:
+        path = slice_dir(landing, m["stream"], date.fromisoformat(str(m["date"])), m.get("part"))
+        if isinstance(path, Path):
+            datasets.append(Dataset(namespace="file", name=str(path)))
+        else:
+            bucket, _, key = path.path.partition("/")
+            datasets.append(Dataset(namespace=f"{path.protocol}://{bucket}", name=key))
+    return datasets
 
 
 def extract_lineage(
@@ -52,5 +55,5 @@ def extract_lineage(
     sources the stream has."""
     kinds = {m["source"] for m in landed if m.get("source")} or ({asked} if asked else set(stream(stream_name).kinds))
     return OperatorLineage(
-        inputs=endpoint_datasets(settings, stream_name, kinds), outputs=slice_datasets(settings.data_dir, landed)
+        inputs=endpoint_datasets(settings, stream_name, kinds), outputs=slice_datasets(settings.landing, landed)
     )

@@ -130,8 +130,8 @@ class ExtractorBase:
         recent = set()
         for back in range(len(window) + 1):  # the window and the day before its first
             landed = day - timedelta(days=back)
-            for part in landed_parts(self.settings.data_dir, stream, landed):
-                manifest = read_manifest(self.settings.data_dir, stream, landed, part)
+            for part in landed_parts(self.settings.landing, stream, landed):
+                manifest = read_manifest(self.settings.landing, stream, landed, part)
                 if manifest and manifest.get("records") and manifest.get("source", source) == source:
                     recent.add(part)
         return recent
@@ -172,7 +172,7 @@ class ExtractorBase:
 
     def _skip_unserved(self, stream: str, day: date) -> None:
         record_skip(
-            self.settings.data_dir,
+            self.settings.landing,
             stream,
             day,
             None,
@@ -184,7 +184,7 @@ class ExtractorBase:
 
     # ------------------------------------------------------------------ plumbing
     def _writer(self, stream: str, day: date, source: str, part: str | None = None) -> SliceWriter:
-        return SliceWriter(self.settings.data_dir, stream, day, self.p, self.run_id, part, source)
+        return SliceWriter(self.settings.landing, stream, day, self.p, self.run_id, part, source)
 
     def _pages(self, name: str, **values):
         endpoint: Endpoint = self.endpoints[name]
@@ -211,13 +211,13 @@ class ExtractorBase:
             return list(pool.map(fn, items))
 
     def _landed(self, stream: str, day: date):
-        return landed_records(self.settings.data_dir, stream, day)
+        return landed_records(self.settings.landing, stream, day)
 
     def _earlier_records(self, stream: str, day: date) -> list[dict]:
         """The records of the slice a re-run is about to replace (none on a first landing)."""
-        if read_manifest(self.settings.data_dir, stream, day) is None:
+        if read_manifest(self.settings.landing, stream, day) is None:
             return []
-        return list(read_records(self.settings.data_dir, stream, day))
+        return list(read_records(self.settings.landing, stream, day))
 
     def _simple_slice(self, stream: str, day: date, source: str, pages, before: int, **extra) -> dict:
         with self._writer(stream, day, source) as writer:

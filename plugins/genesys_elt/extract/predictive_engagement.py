@@ -60,7 +60,7 @@ class PredictiveEngagementStreams(ExtractorBase):
                 return self._land_campaign_journey(day, campaign, before)
             except NotFound:
                 reason = "campaign analytics answered 404 mid-extraction"
-        record_skip(self.settings.data_dir, "campaign_journey", day, campaign_id, reason, self.clock(), SEED)
+        record_skip(self.settings.landing, "campaign_journey", day, campaign_id, reason, self.clock(), SEED)
         return None
 
     def _land_campaign_journey(self, day: date, campaign: dict, before: int) -> dict:

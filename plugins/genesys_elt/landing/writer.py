@@ -180,15 +180,7 @@ class SliceWriter:
         return manifest
 
     def _swap(self) -> None:
-        """Renames the complete local slice into place, keeping the previous one until it is."""
-        _fsync_dir(self.tmp)
-        with _slice_lock(self.final):
-            old = self.final.parent / f"{OLD_PREFIX}{self.final.name}-{self.run_id}"
-            if self.final.exists():
-                os.rename(self.final, old)
-            os.rename(self.tmp, self.final)  # the one moment the new slice becomes visible
-            _fsync_dir(self.final.parent)
-            shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(self.tmp, self.final, self.run_id)
 
     def _log(self) -> None:
         log.info(
@@ -200,6 +192,18 @@ class SliceWriter:
             self.stats.rejected,
             self.stats.pages,
         )
+
+
+def swap_into_place(tmp: Path, final: Path, run_id: str) -> None:
+    """Renames a complete local slice into place, keeping the previous one until it is."""
+    _fsync_dir(tmp)
+    with _slice_lock(final):
+        old = final.parent / f"{OLD_PREFIX}{final.name}-{run_id}"
+        if final.exists():
+            os.rename(final, old)
+        os.rename(tmp, final)  # the one moment the new slice becomes visible
+        _fsync_dir(final.parent)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager

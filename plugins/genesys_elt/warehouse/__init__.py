@@ -4,5 +4,6 @@ PostgreSQL administration for local databases (``postgres``), the docs site (``d
 metrics layer's MetricFlow queries (``metrics``). The transformations themselves are
 the dbt project in ``dbt_project/``.
 
-It may import ``settings``, ``errors``, ``streams`` and ``landing.layout`` (paths only). It must
+It may import ``settings``, ``errors``, ``streams``, ``landing.layout`` (paths), ``landing.reader``
+and ``landing.mirror`` (a landing area on an object store copied locally before a build). It must
 not import ``api``, ``extract``, ``dag_support``, ``readers`` or ``local``."""

@@ -105,6 +105,17 @@ def _dbt_executable() -> str:
     return found
 
 
+def mirror_landing(env=os.environ):
+    """A landing area on an object store is copied into the data directory first (only the slices
+    whose manifest changed): dbt and the raw sync then read local files, as on one machine."""
+    settings = warehouse_from_env(env)
+    if not settings.mirrors_landing:
+        return None
+    from ..landing.mirror import mirror
+
+    return mirror(settings.landing, settings.data_dir)
+
+
 def load_raw(env=os.environ):
     """On a server warehouse, mirrors the landed slices into its genesys_raw tables first; DuckDB
     reads the files in place and needs nothing."""
@@ -134,6 +145,7 @@ SCHEDULED_BUILD_EXCLUDE = ("resource_type:unit_test",)
 
 def build(full_refresh: bool = False, env=os.environ) -> WarehouseSettings:
     """Models, snapshots and every data test, in dependency order; returns where it built."""
+    mirror_landing(env)
     load_raw(env)
     run_dbt("build", *(["--full-refresh"] if full_refresh else []), "--exclude", *SCHEDULED_BUILD_EXCLUDE, env=env)
     return warehouse_from_env(env)
