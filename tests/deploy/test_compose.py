@@ -105,3 +105,24 @@ def test_the_api_server_shows_the_docs_site_the_warehouse_dag_writes(compose):
     assert json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"]) == json.loads(
         cosmos_docs_projects({"GENESYS_ELT_DATA_DIR": env["GENESYS_ELT_DATA_DIR"]})
     )
+
+
+def test_the_objectstore_profile_lands_on_a_bucket_and_builds_on_a_worker_of_its_own(compose):
+    """Workers that share no disk: an S3-compatible store, the bucket made before any worker starts,
+    the connection the landing URL names, and a warehouse worker whose data directory is its own."""
+    import json
+
+    services = compose["services"]
+    assert {services[name]["profiles"][0] for name in ("s3", "s3-bucket", "airflow-warehouse-worker")} == {
+        "objectstore"
+    }
+    env = services["airflow-worker"]["environment"]
+    assert {"GENESYS_ELT_LANDING_URL", "GENESYS_ELT_LANDING_CONN_ID", "GENESYS_ELT_WAREHOUSE_QUEUE"} <= set(env)
+    conn_var = f"AIRFLOW_CONN_{env['GENESYS_ELT_LANDING_CONN_ID'].split(':-')[-1].rstrip('}').upper()}"
+    connection = json.loads(re.sub(r"\$\{[A-Z0-9_]+:-([^}]*)\}", r"\1", env[conn_var]))
+    assert connection["conn_type"] == "aws" and connection["extra"]["endpoint_url"] == "http://s3:9000"
+    warehouse = services["airflow-warehouse-worker"]
+    assert "--queues warehouse" in _command(warehouse)
+    assert "warehouse-volume:/opt/airflow/data" in warehouse["volumes"]
+    assert warehouse["depends_on"]["s3-bucket"]["condition"] == "service_completed_successfully"
+    assert "genesys-landing" in _command(services["s3-bucket"])

@@ -137,3 +137,38 @@ def test_parts_and_skips_on_the_bucket(bucket_url):
     record_skip(bucket, STREAM, DAY, "c", "the map was deleted", datetime(2026, 11, 21, tzinfo=timezone.utc))
     [(stream, day, part, path)] = skip_files(bucket)
     assert (stream, day, part) == (STREAM, DAY.isoformat(), "c") and "deleted" in path.read_text()
+
+
+def test_twin_runs_of_one_slice_leave_one_whole_slice(bucket_url, s3_server):
+    """Two runs of the same slice at once (a retry racing a slow attempt): whichever manifest is
+    written last wins, and it names a run whose every file is on the bucket."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bucket = landing_root(bucket_url, CONN_ID)
+    twins = {"twin-a": [f"a{n}" for n in range(50)], "twin-b": [f"b{n}" for n in range(30)]}
+
+    def run(run_id: str) -> None:
+        with SliceWriter(bucket, STREAM, DAY, P, run_id=run_id) as writer:
+            for n in range(0, len(twins[run_id]), 10):
+                writer.write_page([valid_event(i) for i in twins[run_id][n : n + 10]])
+            writer.commit()
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(run, twins))
+    winner = read_manifest(bucket, STREAM, DAY)["run_id"]
+    assert [r["id"] for r in read_records(bucket, STREAM, DAY)] == twins[winner]
+    keys = bucket_keys(s3_server, bucket_url)
+    assert all(
+        any(k.endswith(f"/.run-{winner}/{name}") for k in keys) for name in read_manifest(bucket, STREAM, DAY)["files"]
+    )
+
+
+def test_lineage_names_a_slice_on_the_bucket_as_openlineage_names_object_storage(bucket_url, tmp_path):
+    from genesys_elt.dag_support.lineage import slice_datasets
+
+    manifest = {"stream": STREAM, "date": DAY.isoformat(), "part": None}
+    [remote] = slice_datasets(landing_root(bucket_url, CONN_ID), [manifest])
+    bucket, prefix = bucket_url.removeprefix("s3://").split("/", 1)
+    assert (remote.namespace, remote.name) == (f"s3://{bucket}", f"{prefix}/raw/genesys/{STREAM}/date={DAY}")
+    [local] = slice_datasets(tmp_path, [manifest])
+    assert (local.namespace, local.name) == ("file", str(tmp_path / "raw" / "genesys" / STREAM / f"date={DAY}"))

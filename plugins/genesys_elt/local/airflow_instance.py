@@ -34,6 +34,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Worker:
+    """A Celery worker of its own: the queues it serves and the data directory on its disk (workers
+    that share no disk land on object storage, see GENESYS_ELT_LANDING_URL)."""
+
+    name: str
+    queues: str
+    data_dir: Path
+    slots: int = 2
+
+
 @dataclass
 class LocalAirflow:
     home: Path
@@ -45,6 +56,7 @@ class LocalAirflow:
     api_pool_slots: int = 4
     scheduled_runs: bool = True  # False: only backfills, manual and asset-triggered runs
     extra_env: dict[str, str] = field(default_factory=dict)
+    workers: tuple[Worker, ...] = ()  # Celery workers of their own; none: one worker on data_dir
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def __post_init__(self):
@@ -97,11 +109,15 @@ class LocalAirflow:
         return self
 
     # ------------------------------------------------------------------ services
-    def start(self, *component: str) -> None:
-        log = open(self.home / f"{component[0] if component[0] != 'celery' else 'celery-worker'}.log", "w")
+    def start(self, *component: str, log_name: str | None = None, env: dict | None = None) -> None:
+        log = open(self.home / f"{log_name or component[0]}.log", "w")
         self.processes.append(
             subprocess.Popen(
-                [AIRFLOW, *component], env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                [AIRFLOW, *component],
+                env={**self.env, **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         )
 
@@ -110,8 +126,20 @@ class LocalAirflow:
         self.start("dag-processor")
         self.start("scheduler")
         self.start("triggerer")  # the warehouse's per-model watchers defer until dbt reports them
-        if self.executor == "CeleryExecutor":
-            self.start("celery", "worker", "--concurrency", str(worker_slots))
+        if self.executor == "CeleryExecutor" and not self.workers:
+            self.start("celery", "worker", "--concurrency", str(worker_slots), log_name="celery-worker")
+        for worker in self.workers if self.executor == "CeleryExecutor" else ():
+            worker.data_dir.mkdir(parents=True, exist_ok=True)
+            self.start(
+                *("celery", "worker", "--concurrency", str(worker.slots), "--queues", worker.queues),
+                *("--celery-hostname", f"{worker.name}@%h", "--pid", str(self.home / f"worker-{worker.name}.pid")),
+                log_name=f"celery-worker-{worker.name}",
+                # each worker serves its task logs on a port of its own, as on separate machines
+                env={
+                    "GENESYS_ELT_DATA_DIR": str(worker.data_dir),
+                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+                },
+            )
 
     def stop(self) -> None:
         for proc in self.processes:

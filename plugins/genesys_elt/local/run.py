@@ -26,8 +26,9 @@ def say(message: str) -> None:
     print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def progress_printer(data_dir: Path):
-    """Prints each extract run once it finishes: DAG, day, state and the records it landed."""
+def progress_printer(landing):
+    """Prints each extract run once it finishes: DAG, day, state and the records it landed
+    (``landing``: the data directory or the object store the runs land on)."""
     reported: set[tuple[str, str]] = set()
 
     def report(runs: dict[str, list[dict]]) -> None:
@@ -40,7 +41,7 @@ def progress_printer(data_dir: Path):
                 day = date.fromisoformat(run["logical_date"][:10]) if run.get("logical_date") else None
                 landed = []
                 for stream in extract_dags().get(dag_id, ()):
-                    manifest = read_manifest(data_dir, stream, STREAMS[stream].slice_days(day)[-1]) if day else None
+                    manifest = read_manifest(landing, stream, STREAMS[stream].slice_days(day)[-1]) if day else None
                     if manifest:
                         landed.append(f"{stream} {manifest['records']}")
                 say(f"{dag_id} {day} {run['state']}" + (f": {', '.join(landed)} records" if landed else ""))
@@ -126,7 +127,7 @@ def run_on_airflow(airflow: LocalAirflow, first: date, last: date, worker_slots:
             {d: days for d in EXTRACT_DAGS},
             lambda r: r["run_id"].startswith("backfill__"),
             timeout=days * 300,
-            progress=progress_printer(airflow.data_dir),
+            progress=progress_printer(warehouse_from_env(airflow.env).landing),
         )
         failed = [f"{d} {r['run_id']}" for d, rs in runs.items() for r in rs if r["state"] != "success"]
         if failed:
