@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from genesys_elt.warehouse.dbt import MART_TABLES
+from genesys_elt.warehouse.postgres import SERVER as POSTGRES
 
 # How a slice was loaded (when, by which run, how many polls), not what it holds; and when an
 # incremental build last wrote a customer's rows.
@@ -72,6 +73,17 @@ def duckdb_mart_rows(path: Path, same_warehouse: bool = False) -> dict[str, list
             table: _rows(fetch, table, [c for (c,) in con.execute(COLUMNS_SQL.format("?"), [table]).fetchall()], labels)
             for table in _tables(same_warehouse)
         }
+
+
+def postgres_env(database: str) -> dict[str, str]:
+    """The variables that point dbt (and the raw sync) at a database of the local PostgreSQL."""
+    return {
+        "GENESYS_ELT_DBT_TARGET": "postgres",
+        "GENESYS_ELT_PG_DATABASE": database,
+        "GENESYS_ELT_PG_HOST": POSTGRES["host"],
+        "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]),
+        "GENESYS_ELT_PG_USER": POSTGRES["user"],
+    }
 
 
 def postgres_mart_rows(**dsn) -> dict[str, list[str]]:

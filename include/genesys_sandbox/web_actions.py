@@ -76,11 +76,22 @@ def plant_web_actions(seed: int, activity: Activity, action_maps: list[ActionMap
                     "session": sid,
                 }
         if rng.random() < SEGMENT_SHARE:
-            added.append(_event(rng, events[0], 0.5, SEGMENT_EVENT, "segmentAssignmentEvent", rng.choice(segments)))
+            segment = {k: v for k, v in rng.choice(segments).items() if k != "displayName"}  # an AddressableEntityRef
+            added.append(
+                _event(
+                    rng,
+                    events[0],
+                    _after(events[0], 0.5),
+                    SEGMENT_EVENT,
+                    {"segmentAssignmentEvent": {"segment": segment}},
+                )
+            )
         last = events[-1]
         if parse_iso(last["createdDate"]).date() < OUTCOMES_WITHDRAWN and rng.random() < OUTCOME_SHARE:
             outcome_ref = {**rng.choice(outcomes), "version": 1}
-            added.append(_event(rng, last, 1, OUTCOME_EVENT, "outcomeAchievedEvent", outcome_ref))
+            added.append(
+                _event(rng, last, _after(last, 1), OUTCOME_EVENT, {"outcomeAchievedEvent": {"outcome": outcome_ref}})
+            )
         for event in added:
             activity.owner[f"event:{event['id']}"] = activity.owner[f"session:{sid}"]
             activity.edges.append((f"event:{event['id']}", f"session:{sid}"))
@@ -123,10 +134,8 @@ def _entity(rng: random.Random, name: str, kind: str) -> dict:
     return {"id": entity_id, "displayName": name, "selfUri": f"/api/v2/journey/{kind}/{entity_id}"}
 
 
-def _event(rng: random.Random, beside: dict, seconds: float, event_type: str, field: str, body: dict) -> dict:
-    """An event of the session ``beside`` belongs to, ``seconds`` after it."""
-    at = parse_iso(beside["createdDate"]) + timedelta(seconds=seconds)
-    reference = {k: v for k, v in body.items() if k != "displayName"} if field == "segmentAssignmentEvent" else body
+def _event(rng: random.Random, beside: dict, at: datetime, event_type: str, body: dict) -> dict:
+    """An event of the session the event ``beside`` belongs to; ``body`` holds its type's own part."""
     return {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "customerId": beside["customerId"],
@@ -134,35 +143,29 @@ def _event(rng: random.Random, beside: dict, seconds: float, event_type: str, fi
         "session": beside["session"],
         "eventType": event_type,
         "createdDate": iso(at),
-        field: {"segment": reference} if field == "segmentAssignmentEvent" else {"outcome": reference},
+        **body,
     }
+
+
+def _after(event: dict, seconds: float) -> datetime:
+    return parse_iso(event["createdDate"]) + timedelta(seconds=seconds)
 
 
 def _action_event(
     rng: random.Random, beside: dict, at: datetime, state: str, action_id: str, action_map: ActionMap
 ) -> dict:
     web = beside["webEvent"]
-    return {
-        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        "customerId": beside["customerId"],
-        "customerIdType": beside["customerIdType"],
-        "session": beside["session"],
-        "eventType": WEB_ACTION_EVENT,
-        "createdDate": iso(at),
-        "webActionEvent": {
-            "action": {
-                "id": action_id,
-                "state": state,
-                "mediaType": "webMessagingOffer",
-                "createdDate": iso(at - timedelta(seconds=1)),
-            },
-            "actionMap": {
-                "id": action_map.id,
-                "selfUri": f"/api/v2/journey/actionmaps/{action_map.id}",
-                "version": action_map.version_at(at),
-                "displayName": action_map.campaign.name,
-            },
-            "ipAddress": web["ipAddress"],
-            "device": web["device"],
-        },
+    action = {
+        "id": action_id,
+        "state": state,
+        "mediaType": "webMessagingOffer",
+        "createdDate": iso(at - timedelta(seconds=1)),
     }
+    mapped = {
+        "id": action_map.id,
+        "selfUri": f"/api/v2/journey/actionmaps/{action_map.id}",
+        "version": action_map.version_at(at),
+        "displayName": action_map.campaign.name,
+    }
+    body = {"action": action, "actionMap": mapped, "ipAddress": web["ipAddress"], "device": web["device"]}
+    return _event(rng, beside, at, WEB_ACTION_EVENT, {"webActionEvent": body})

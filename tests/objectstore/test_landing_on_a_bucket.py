@@ -172,3 +172,46 @@ def test_lineage_names_a_slice_on_the_bucket_as_openlineage_names_object_storage
     assert (remote.namespace, remote.name) == (f"s3://{bucket}", f"{prefix}/raw/genesys/{STREAM}/date={DAY}")
     [local] = slice_datasets(tmp_path, [manifest])
     assert (local.namespace, local.name) == ("file", str(tmp_path / "raw" / "genesys" / STREAM / f"date={DAY}"))
+
+
+KILLED_MID_SLICE = textwrap.dedent(
+    """
+    import os, signal
+    from datetime import date
+    from genesys_elt.landing import store
+    from genesys_elt.landing.pseudonymize import Pseudonymizer
+    from genesys_elt.landing.writer import SliceWriter
+    from tests.landing.test_payloads import valid_event
+
+    root = store.landing_root("{url}", "{conn_id}")
+    with SliceWriter(root, "{stream}", date.fromisoformat("{day}"), Pseudonymizer(b"object-store-test-key-0123456"),
+                     run_id="killed") as writer:
+        writer.write_page([valid_event("k1")])
+        writer.write_page([valid_event("k2")])
+        os.kill(os.getpid(), signal.SIGKILL)  # between pages, before anything is uploaded
+    """
+)
+
+
+def test_a_run_killed_mid_slice_uploads_nothing_and_its_local_copy_is_removed_later(
+    bucket_url, s3_server, tmp_path, monkeypatch
+):
+    import tempfile
+
+    from genesys_elt.landing import writer
+
+    bucket = landing_root(bucket_url, CONN_ID)
+    land(bucket, ["e1"], run_id="before")
+    before = bucket_keys(s3_server, bucket_url)
+    script = KILLED_MID_SLICE.format(url=bucket_url, conn_id=CONN_ID, stream=STREAM, day=DAY.isoformat())
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    assert bucket_keys(s3_server, bucket_url) == before  # nothing of the killed run on the bucket
+    assert [r["id"] for r in read_records(bucket, STREAM, DAY)] == ["e1"]
+    [left] = list(tmp_path.glob(".tmp-genesys-*"))  # its local copy, which no live run owns once stale
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(writer, "STALE_TMP_SECONDS", 0)
+    land(bucket, ["e2"], run_id="after")
+    assert not left.exists() and not list(tmp_path.glob(".tmp-genesys-*"))
+    assert [r["id"] for r in read_records(bucket, STREAM, DAY)] == ["e2"]

@@ -23,7 +23,7 @@ from genesys_elt.warehouse.postgres import drop_postgres_database, fresh_postgre
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
-from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_mart_rows
+from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_env, postgres_mart_rows
 
 pytestmark = pytest.mark.integration
 END = date(2026, 11, 21)
@@ -126,11 +126,7 @@ def _postgres_env(data_dir, database: str) -> dict:
     return {
         **os.environ,
         "GENESYS_ELT_DATA_DIR": str(data_dir),
-        "GENESYS_ELT_DBT_TARGET": "postgres",
-        "GENESYS_ELT_PG_DATABASE": database,
-        "GENESYS_ELT_PG_HOST": POSTGRES["host"],
-        "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]),
-        "GENESYS_ELT_PG_USER": POSTGRES["user"],
+        **postgres_env(database),
     }
 
 

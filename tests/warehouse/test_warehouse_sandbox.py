@@ -39,7 +39,7 @@ from tests.browser import headless
 from tests.conftest import SandboxSession, pipeline_environment, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
-from tests.marts import BUILD_HISTORY, assert_same_marts, duckdb_mart_rows, postgres_mart_rows
+from tests.marts import BUILD_HISTORY, assert_same_marts, duckdb_mart_rows, postgres_env, postgres_mart_rows
 
 # The first test pays for the module's fixture: 14 daily extractions, each followed by a build.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -646,11 +646,7 @@ def test_the_same_project_on_postgresql_builds_the_same_marts(loaded, tmp_path):
     env = {
         **os.environ,
         "GENESYS_ELT_DATA_DIR": str(loaded["data_dir"]),
-        "GENESYS_ELT_DBT_TARGET": "postgres",
-        "GENESYS_ELT_PG_DATABASE": database,
-        "GENESYS_ELT_PG_HOST": POSTGRES["host"],
-        "GENESYS_ELT_PG_PORT": str(POSTGRES["port"]),
-        "GENESYS_ELT_PG_USER": POSTGRES["user"],
+        **postgres_env(database),
     }
     try:
         warehouse.build(env=env)

@@ -72,8 +72,9 @@ class SliceWriter:
         self._committed = False
 
     def __enter__(self) -> "SliceWriter":
-        if self.remote:
-            self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{self.stream}-{self.run_id}-"))
+        if self.remote:  # built locally, uploaded at commit; a killed run's copy goes once stale
+            _remove_stale(Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}genesys-*"))
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}genesys-{self.stream}-{self.run_id}-"))
             return self
         self.final.parent.mkdir(parents=True, exist_ok=True)
         with _slice_lock(self.final):
@@ -227,10 +228,18 @@ def _recover(final: Path) -> None:
         olds = olds[:-1]
     for stale in olds:
         shutil.rmtree(stale, ignore_errors=True)
+    _remove_stale(final.parent.glob(f"{TMP_PREFIX}{final.name}-*"))
+
+
+def _remove_stale(temporaries) -> None:
+    """Removes the temporary directories old enough that no live run can own them."""
     cutoff = time.time() - STALE_TMP_SECONDS
-    for tmp in final.parent.glob(f"{TMP_PREFIX}{final.name}-*"):
-        if tmp.stat().st_mtime < cutoff:
-            shutil.rmtree(tmp, ignore_errors=True)
+    for tmp in temporaries:
+        try:
+            if tmp.stat().st_mtime < cutoff:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except FileNotFoundError:  # another run removed it first
+            pass
 
 
 def _fsync_dir(path: Path) -> None:
