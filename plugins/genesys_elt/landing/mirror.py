@@ -51,15 +51,15 @@ def mirror(store, local: Path) -> MirrorStats:
 
 
 def _copy_slice(source, manifest: bytes, target: Path) -> None:
-    run_id = json.loads(manifest)["run_id"]
+    published = json.loads(manifest)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=target.parent))
     try:
-        files = run_dir(source, run_id)
-        for name in json.loads(manifest)["files"]:
+        files = run_dir(source, published["run_id"])
+        for name in published["files"]:
             (tmp / name).write_bytes((files / name).read_bytes())
         (tmp / MANIFEST).write_bytes(manifest)
-        swap_into_place(tmp, target, run_id)
+        swap_into_place(tmp, target, published["run_id"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

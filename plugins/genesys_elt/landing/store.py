@@ -64,10 +64,11 @@ def sweep(slice_path: ObjectStoragePath, keep: str | None = None, stale_seconds:
     if not slice_path.exists():
         return []
     cutoff = time.time() - (STALE_SECONDS if stale_seconds is None else stale_seconds)
+    kept = {keep, _published_run(slice_path)}  # this run and the one the manifest names, read once
     removed = []
     for entry in slice_path.iterdir():
         run_id = entry.name.removeprefix(RUN_PREFIX)
-        if not entry.name.startswith(RUN_PREFIX) or run_id == keep or run_id == _published_run(slice_path):
+        if not entry.name.startswith(RUN_PREFIX) or run_id in kept:
             continue
         if _newest(entry) < cutoff:
             entry.fs.rm(entry.path, recursive=True)
