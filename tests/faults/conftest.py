@@ -1,6 +1,7 @@
 """The fault suite's harness: a profile (fast in `make test`, long in `make test-faults`), daily
 operation against a sandbox with faults switched on, Airflow-style task retries, the fault-free
-reference warehouse every scenario is compared with, and the ledger the long run reports from."""
+reference warehouse every scenario is compared with, the ledger the long run reports from, and the
+landing area the faults that touch it run against: a directory, or a bucket on a local S3 server."""
 
 from __future__ import annotations
 
@@ -9,19 +10,22 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import boto3
 import pytest
 
 from genesys_elt.errors import GenesysEltError
-from genesys_elt.landing.layout import RAW
+from genesys_elt.landing.layout import MANIFEST, RAW, RUN_PREFIX, TMP_PREFIX
 from genesys_elt.warehouse import dbt as warehouse
 from tests.conftest import END_DATE, SandboxSession, start_sandbox, url_of
 from tests.daily import extract_day, run_at
 from tests.extract.conftest import PII_KEY, make_extractor
 from tests.marts import duckdb_mart_rows
+from tests.objectstore.conftest import CONN_ID, CREDENTIALS, bucket_url, s3_server  # noqa: F401 (fixtures)
 
 REPORT_DIR = Path(
     os.environ.get("GENESYS_ELT_FAULT_REPORT_DIR", Path(__file__).resolve().parents[2] / "build" / "faults")
@@ -87,11 +91,73 @@ class TaskRetries:
                 time.sleep(0.1)
 
 
-def warehouse_env(data_dir: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class Landing:
+    """Where the extract tasks of a scenario land: ``env`` says it to them (empty: the data directory)."""
+
+    name: str
+    env: dict[str, str]
+    broken: Callable[[Path], list[str]]  # published slices whose files do not match their manifest
+    writing: Callable[[Path, str], set[str]]  # slices of a stream being written by some process now
+
+
+def _tmp_slices(data_dir: Path, stream: str) -> set[str]:
+    found = set()
+    try:
+        for top, dirs, _ in os.walk(data_dir / RAW / stream):
+            found.update(os.path.join(top, name) for name in dirs if name.startswith(TMP_PREFIX))
+    except OSError:  # a directory renamed away mid-walk
+        pass
+    return found
+
+
+def _bucket_landing(url: str, endpoint: str, tmp_root: Path) -> Landing:
+    """A slice on a bucket is built in the process's temporary directory (``TMPDIR``), then uploaded."""
+    bucket, prefix = url.removeprefix("s3://").split("/", 1)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **CREDENTIALS)
+
+    def broken(_data_dir: Path) -> list[str]:
+        # read with boto3, not through the code under test
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        objects = {item["Key"] for page in pages for item in page.get("Contents", [])}
+        found = []
+        for key in sorted(k for k in objects if k.endswith(f"/{MANIFEST}") and f"/{RUN_PREFIX}" not in k):
+            manifest = json.loads(client.get_object(Bucket=bucket, Key=key)["Body"].read())
+            run = f"{key.removesuffix(MANIFEST)}{RUN_PREFIX}{manifest['run_id']}/"
+            uploaded = {k.removeprefix(run) for k in objects if k.startswith(run)}
+            if uploaded != set(manifest["files"]) or any(
+                hashlib.sha256(client.get_object(Bucket=bucket, Key=run + name)["Body"].read()).hexdigest() != digest
+                for name, digest in manifest["files"].items()
+            ):
+                found.append(key.removesuffix(f"/{MANIFEST}"))
+        return found
+
+    def writing(_data_dir: Path, stream: str) -> set[str]:
+        return {str(p) for p in tmp_root.glob(f"{TMP_PREFIX}genesys-{stream}-*")}
+
+    env = {
+        "GENESYS_ELT_LANDING_URL": url,
+        "GENESYS_ELT_LANDING_CONN_ID": CONN_ID,
+        "TMPDIR": str(tmp_root),  # the extract processes' local copies, so that a test can watch them
+    }
+    return Landing("bucket", env, broken, writing)
+
+
+@pytest.fixture(params=["directory", "bucket"])
+def landing(request, tmp_path) -> Landing:
+    """The faults that touch the landing area run against a local directory and against a bucket."""
+    if request.param == "directory":
+        return Landing("directory", {}, broken_slices, _tmp_slices)
+    tmp_root = tmp_path / "worker-tmp"
+    tmp_root.mkdir()
+    return _bucket_landing(request.getfixturevalue("bucket_url"), request.getfixturevalue("s3_server"), tmp_root)
+
+
+def warehouse_env(data_dir: Path, landing: Landing | None = None) -> dict[str, str]:
     env = {**os.environ, "GENESYS_ELT_DATA_DIR": str(data_dir), "GENESYS_ELT_PII_KEY": PII_KEY}
     env.pop("GENESYS_ELT_WAREHOUSE", None)
     env.pop("GENESYS_ELT_DBT_TARGET", None)
-    return env
+    return {**env, **(landing.env if landing else {})}
 
 
 def operate(
@@ -101,12 +167,13 @@ def operate(
     task=None,
     extra: dict | None = None,
     results_page_size: int | None = None,
+    landing: Landing | None = None,
     **options,
 ) -> Path:
     """The profile's days of daily runs, then one warehouse build; returns the DuckDB file.
     ``results_page_size`` shrinks the async result pages, so that a day takes many."""
     control = SandboxSession(url_of(sandbox))
-    extractor = make_extractor(sandbox, data_dir, extra=extra, **options)
+    extractor = make_extractor(sandbox, data_dir, extra=extra, env=landing.env if landing else None, **options)
     if results_page_size:
         for name in ("conversations", "journey_events"):
             query = extractor.endpoints[name]
@@ -117,7 +184,7 @@ def operate(
     for day in days:
         control.control(now=run_at(day).isoformat())
         extract_day(extractor, day, days[0], task)
-    warehouse.build(env=warehouse_env(data_dir))
+    warehouse.build(env=warehouse_env(data_dir, landing))
     return data_dir / "warehouse.duckdb"
 
 
@@ -154,7 +221,7 @@ def ledger(profile):
     (REPORT_DIR / "fault-report.md").write_text("\n".join(lines) + "\n")
 
 
-def cli_env(sandbox, data_dir: Path) -> dict[str, str]:
+def cli_env(sandbox, data_dir: Path, landing: Landing | None = None) -> dict[str, str]:
     """The environment an extract task process gets: the connection, the key, the data directory."""
     conn = {
         "conn_type": "http",
@@ -163,7 +230,7 @@ def cli_env(sandbox, data_dir: Path) -> dict[str, str]:
         "password": "sandbox-secret",
         "extra": {"archived_retry_delay_seconds": 0, "rate_limit_per_minute": 100000},
     }
-    return {**warehouse_env(data_dir), "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn)}
+    return {**warehouse_env(data_dir, landing), "AIRFLOW_CONN_GENESYS_CLOUD": json.dumps(conn)}
 
 
 def extract_command(stream: str, day: date) -> list[str]:

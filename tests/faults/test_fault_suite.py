@@ -9,19 +9,16 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
 import random
 import re
 import signal
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from genesys_elt.landing.layout import RAW
 from genesys_elt.landing.reader import page_text
 from genesys_elt.readers.report import write_report
 from genesys_elt.settings import warehouse_from_env
@@ -35,7 +32,6 @@ from tests.marts import assert_same_marts, content_hash, duckdb_mart_rows, postg
 
 from .conftest import (
     TaskRetries,
-    broken_slices,
     cli_env,
     extract_command,
     fault_sandbox,
@@ -158,29 +154,27 @@ def test_records_repeated_across_result_pages_count_once(profile, reference, led
 KILLABLE = ("conversations", "external_contacts", "journey_events", "journey_sessions")  # clock-free streams
 
 
-def _writing_a_slice(process: subprocess.Popen, stream_dir: Path, day, timeout: float = 60.0) -> bool:
-    """Waits until ``process`` has the day's slice in progress (a ``.tmp-`` directory under the
-    stream's folder that names the day); False if it ended first."""
+def _writing_a_slice(process: subprocess.Popen, in_progress, timeout: float = 60.0) -> bool:
+    """Waits until ``process`` has a slice in progress (``in_progress()`` names one it did not name
+    before the process started); False if the process ended first."""
+    before = in_progress()
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
-        try:
-            if any(
-                name.startswith(".tmp-") and f"date={day.isoformat()}" in os.path.join(top, name)
-                for top, dirs, _ in os.walk(stream_dir)
-                for name in dirs
-            ):
-                return True
-        except OSError:  # a directory renamed away mid-walk
-            pass
+        if in_progress() - before:
+            return True
         time.sleep(0.005)
     return False
 
 
+def scenario(name: str, landing) -> str:
+    return name if landing.name == "directory" else f"{name}_on_a_bucket"
+
+
 def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_rerun_completes(
-    profile, reference, ledger, tmp_path
+    profile, reference, ledger, landing, tmp_path
 ):
     sandbox = fault_sandbox(profile, latency_ms=15)
-    env = cli_env(sandbox, tmp_path)
+    env = cli_env(sandbox, tmp_path, landing)
     chance = random.Random(profile.kills)
     killed, finished_first, broken = [], [], []
 
@@ -190,8 +184,9 @@ def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_reru
         process = subprocess.Popen(
             extract_command(stream, day), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        # Once a slice is half-written, a short random wait puts the kill between pages or among the renames.
-        if _writing_a_slice(process, tmp_path / RAW / stream, day):
+        # Once a slice is half-written, a short random wait puts the kill between pages, among the
+        # renames or, on a bucket, among the uploads.
+        if _writing_a_slice(process, lambda: landing.writing(tmp_path, stream)):
             time.sleep(chance.uniform(0.0, 0.2))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -199,20 +194,20 @@ def test_extract_processes_killed_at_random_points_leave_whole_slices_and_a_reru
         else:
             finished_first.append((stream, day.isoformat()))
         process.wait()
-        broken.extend(broken_slices(tmp_path))
+        broken.extend(landing.broken(tmp_path))
 
     try:
-        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=kill_one_first))
+        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=kill_one_first), landing=landing)
     finally:
         sandbox.shutdown()
     assert not broken, broken
     assert killed, "no extraction was still running when its kill came"
-    settle("killed_processes", {"sigkill_mid_slice": len(killed)}, db, reference, ledger)
+    settle(scenario("killed_processes", landing), {"sigkill_mid_slice": len(killed)}, db, reference, ledger)
 
 
-def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, reference, ledger, tmp_path):
+def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, reference, ledger, landing, tmp_path):
     sandbox = fault_sandbox(profile, latency_ms=5)
-    env = cli_env(sandbox, tmp_path)
+    env = cli_env(sandbox, tmp_path, landing)
     pairs, builds, problems = [], [], []
 
     def twin_runs_then_a_build(stream, day, attempt):
@@ -232,22 +227,28 @@ def test_the_same_slice_twice_at_once_and_dbt_during_extraction(profile, referen
         if builder:
             builder.join()
         pairs.append((stream, day.isoformat()))
-        problems.extend(broken_slices(tmp_path))
+        problems.extend(landing.broken(tmp_path))
 
     def build_quietly():
         try:
-            warehouse.build(env=warehouse_env(tmp_path))
+            warehouse.build(env=warehouse_env(tmp_path, landing))
             builds.append("ok")
         except warehouse.WarehouseError as exc:  # a failed build is retried; it must not corrupt
             builds.append(str(exc).splitlines()[0])
 
     try:
-        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=twin_runs_then_a_build))
+        db = operate(sandbox, tmp_path, profile, task=TaskRetries(before=twin_runs_then_a_build), landing=landing)
     finally:
         sandbox.shutdown()
     assert not problems, problems
     assert pairs and builds
-    settle("concurrency", {"twin_slice_runs": len(pairs), "overlapping_dbt_builds": len(builds)}, db, reference, ledger)
+    settle(
+        scenario("concurrency", landing),
+        {"twin_slice_runs": len(pairs), "overlapping_dbt_builds": len(builds)},
+        db,
+        reference,
+        ledger,
+    )
 
 
 def test_bad_records_are_rejected_with_their_reason_and_every_count_adds_up(profile, reference, ledger, tmp_path):

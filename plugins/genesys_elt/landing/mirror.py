@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..streams import STREAM_NAMES
 from .layout import MANIFEST, RAW, SKIPS, TMP_PREFIX, landed_slices, skip_files
-from .store import run_dir
+from .store import read_object, run_dir
 from .writer import swap_into_place
 
 
@@ -36,8 +36,10 @@ def mirror(store, local: Path) -> MirrorStats:
     for key, source in sorted(remote.items(), key=lambda item: str(item[1])):
         target = local / RAW / key.stream / f"date={key.date}"
         target = target / f"part={key.part}" if key.part else target
-        manifest = (source / MANIFEST).read_bytes()
-        if (target / MANIFEST).exists() and (target / MANIFEST).read_bytes() == manifest:
+        manifest = read_object(source / MANIFEST)
+        if manifest is None:  # listed, then gone: the slice is no longer there
+            continue
+        if read_object(target / MANIFEST) == manifest:
             stats.unchanged += 1
             continue
         _copy_slice(source, manifest, target)
@@ -70,7 +72,10 @@ def _mirror_skips(store, local: Path) -> int:
         if (stream, day, part) not in wanted:
             path.unlink()
     for (stream, _, _), source in wanted.items():
+        data = read_object(source)  # a skip is rewritten in place, like a manifest
+        if data is None:
+            continue
         target = local / RAW / SKIPS / stream / source.parent.name / source.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
+        target.write_bytes(data)
     return len(wanted)

@@ -11,14 +11,15 @@ from pathlib import Path
 
 from ..errors import NotYetAvailable
 from .layout import COMPRESSED, MANIFEST, PAGE_GLOB, PART_GLOB, fresh, manifest_path, slice_dir
-from .store import is_object_store, page_files
+from .store import is_object_store, page_files, read_object
 
 
 def read_manifest(data_dir: Path, stream: str, day: date, part: str | None = None) -> dict | None:
     path = manifest_path(data_dir, stream, day, part)
     if is_object_store(path):
         fresh(path)
-    return json.loads(path.read_text()) if path.exists() else None
+    data = read_object(path)
+    return json.loads(data) if data is not None else None
 
 
 def read_records(data_dir: Path, stream: str, day: date, part: str | None = None):
@@ -37,9 +38,9 @@ def _pages(base: Path, part: str | None) -> list:
     slices = sorted(m.parent for m in base.glob(f"{PART_GLOB}/{MANIFEST}")) if part is None else []
     pages = []
     for slice_path in slices or [base]:
-        manifest = slice_path / MANIFEST
-        if manifest.exists():
-            pages.extend(page_files(slice_path, json.loads(manifest.read_text())))
+        manifest = read_object(slice_path / MANIFEST)
+        if manifest is not None:
+            pages.extend(page_files(slice_path, json.loads(manifest)))
     return pages
 
 

@@ -54,6 +54,16 @@ def publish(local_slice: Path, slice_path: ObjectStoragePath, run_id: str, files
     sweep(slice_path, keep=run_id)
 
 
+def read_object(path) -> bytes | None:
+    """An object's bytes in one GET, or None when it does not exist. A manifest is replaced in
+    place by the next publish; a buffered read (a HEAD, then ranged GETs pinned to its ETag) that
+    a publish overtakes fails, where one GET returns one whole version or the other."""
+    try:
+        return path.read_bytes() if isinstance(path, Path) else path.fs.cat_file(path.path)
+    except FileNotFoundError:
+        return None
+
+
 def upload(source: Path, target: ObjectStoragePath) -> None:
     target.write_bytes(source.read_bytes())
 
@@ -83,8 +93,8 @@ def page_files(slice_path: ObjectStoragePath, manifest: dict) -> list[ObjectStor
 
 
 def _published_run(slice_path: ObjectStoragePath) -> str | None:
-    manifest = slice_path / MANIFEST
-    return json.loads(manifest.read_text())["run_id"] if manifest.exists() else None
+    manifest = read_object(slice_path / MANIFEST)
+    return json.loads(manifest)["run_id"] if manifest is not None else None
 
 
 def _newest(run: ObjectStoragePath) -> float:
