@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults bench sandbox truth run report docs lint python-style clean help dbt-ls chromium
+.PHONY: install test test-prod test-faults compare-marts bench sandbox truth run report docs lint python-style clean help dbt-ls chromium
 NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -22,6 +22,7 @@ help:
 	@echo "               DAYS=$(DAYS) days, warehouse, report, summary (SANDBOX_ARGS shapes the org)"
 	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
+	@echo "make compare-marts BASE=<rev>  marts equal revision BASE's, daily and full refresh, DuckDB and PostgreSQL"
 	@echo "make report    rewrite the HTML report from the current warehouse"
 	@echo "make docs      the dbt docs site as one file: data/docs/index.html (column types once built)"
 	@echo "make lint      ruff (Python) and sqlfluff with the dbt templater (SQL); both also run in make test"
@@ -41,8 +42,9 @@ install: $(STAMP) $(NODE_LIST)
 
 dbt-ls: $(NODE_LIST)
 
+# Each test's time goes to build/test-times.xml (JUnit), to see what keeps the suite long.
 test: $(STAMP) $(NODE_LIST) chromium python-style
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --junitxml=build/test-times.xml $(PYTEST_ARGS)
 
 # Python style is checked, not argued: ruff's lint rules and its formatter (pyproject.toml).
 python-style: $(STAMP)
@@ -56,6 +58,12 @@ test-prod: $(STAMP) $(NODE_LIST)
 test-faults: $(STAMP) $(NODE_LIST)
 	GENESYS_ELT_FAULT_PROFILE=long $(BIN)/python -m pytest -m "not prod" tests/faults $(PYTEST_ARGS)
 	@cat build/faults/fault-report.md
+
+# A change that must change no mart: this checkout's marts against revision BASE's, built from the
+# same slices day by day and as a full refresh, on DuckDB and PostgreSQL.
+compare-marts: $(STAMP) $(NODE_LIST)
+	@test -n "$(BASE)" || { echo "make compare-marts needs BASE=<git revision>" >&2; exit 2; }
+	$(BIN)/python -m pytest -m baseline --baseline-rev=$(BASE) tests/warehouse/test_same_marts_as_baseline.py $(PYTEST_ARGS)
 
 # Measured against the limits on this machine; BENCH="identity dag_parse" runs only those.
 bench: $(STAMP) $(NODE_LIST)

@@ -73,6 +73,14 @@ class SandboxSession:
         return self.http.get(f"{self.base_url}/sandbox/stats", timeout=10).json()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--baseline-rev",
+        default=None,
+        help="the git revision whose marts -m baseline compares with (make compare-marts)",
+    )
+
+
 def start_sandbox(**overrides) -> Sandbox:
     org = OrgConfig(
         seed=overrides.pop("seed", 42),

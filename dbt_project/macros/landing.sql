@@ -12,33 +12,26 @@
 {%- endmacro %}
 
 {#
-  Files that a healthy run may never write (rejects, skipped campaigns): `kind` is a key of the
-  layout var. DuckDB refuses a glob that matches nothing, so it looks first and falls back to an
-  empty relation with the same columns; a server warehouse reads the loaded table, which exists
-  (empty) from the first sync.
+  Files that a healthy run may never write (rejects, skipped campaigns), read through their source:
+  `kind` is the layout var's key of its glob. DuckDB refuses a glob that matches nothing, so it
+  looks first and falls back to an empty relation with the same columns; and its glob also
+  matches a slice being written or replaced (under a hidden directory), which is left out. A server
+  warehouse reads the loaded table, which holds published slices only and exists (empty) from the
+  first sync.
 #}
 {% macro optional_json_files(table, kind) -%}
-    {{ return(adapter.dispatch('optional_json_files', 'genesys_journey')(table, kind)) }}
-{%- endmacro %}
-
-{% macro duckdb__optional_json_files(table, kind) -%}
-    {#- read_ndjson_objects fails if any one of its globs matches nothing: keep those that match. -#}
-    {%- set globs = [] -%}
-    {%- for pattern in landing(kind) -%}
-        {%- set glob = "'" ~ landing_root() ~ "/" ~ pattern ~ "'" -%}
-        {%- if execute and run_query("select count(*) from glob(" ~ glob ~ ")").columns[0].values()[0] > 0 -%}
-            {%- do globs.append(glob) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if globs -%}
-        (select json, filename from read_ndjson_objects([{{ globs | join(', ') }}], filename = true))
+    {%- set relation = source('genesys_raw', table) -%}
+    {%- set found = 1 -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set found = run_query("select count(*) from glob('" ~ landing_root() ~ "/" ~ landing(kind) ~ "')").columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if found > 0 and target.type == 'duckdb' -%}
+        (select json, filename from {{ relation }} where filename not like '{{ landing_root() }}/%/.%')
+    {%- elif found > 0 -%}
+        (select json, filename from {{ relation }})
     {%- else -%}
         (select cast(null as json) as json, cast(null as varchar) as filename where false)
     {%- endif -%}
-{%- endmacro %}
-
-{% macro default__optional_json_files(table, kind) -%}
-    (select json, filename from {{ source('genesys_raw', table) }})
 {%- endmacro %}
 
 {#

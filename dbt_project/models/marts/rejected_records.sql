@@ -1,3 +1,3 @@
 -- Every record an extract task refused, with the reason. Nothing is dropped silently.
-select stream, slice_date, part, reason, record_hash, record
+select stream, slice_date, part, line, reason, record_hash, record
 from {{ ref('stg_genesys__slice_rejects') }}

@@ -110,7 +110,9 @@ def dbt_vars() -> dict:
             "day_pages": f"{DAY_GLOB.replace('*', '{day}')}/{PAGE_GLOB}",  # one day's pages: {day} is YYYY-MM-DD
             "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
             "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
-            "rejects": [f"{pattern}/{REJECTS}" for pattern in SLICE_GLOBS],
-            "skips": [f"{SKIPS}/*/{DAY_GLOB}/*.json"],
+            # one glob, for the source to name: it also matches the files of a slice being written
+            # (under a hidden directory), which the staging model leaves out
+            "rejects": f"*/{DAY_GLOB}/**/{REJECTS}",
+            "skips": f"{SKIPS}/*/{DAY_GLOB}/*.json",
         }
     }

@@ -133,6 +133,7 @@ class SliceWriter:
                     "stream": self.stream,
                     "date": self.day.isoformat(),
                     "part": self.part,
+                    "line": self.stats.rejected + 1,  # with the slice, the record's key in the warehouse
                     "reason": reason,
                     "record": clean,
                 },

@@ -41,13 +41,15 @@ sessions as (
 ),
 
 segments as (
-    select sessions.*, segment.value as segment
-    from sessions, {{ json_array_elements("sessions.session -> 'segments'") }} as segment (value)
+    select sessions.*, segment.value as segment, segment.segment_number
+    from sessions,
+        {{ json_array_elements("sessions.session -> 'segments'") }} with ordinality as segment (value, segment_number)
 )
 
 select
     slice_date,
     slice_checksum,
+    {{ build_stamp() }} as built_at,
     conversation_id,
     started_at,
     ended_at,
@@ -68,6 +70,7 @@ select
     session ->> 'journeyActionId' as journey_action_id,
     session ->> 'journeyActionMapId' as journey_action_map_id,
     cast(session ->> 'journeyActionMapVersion' as integer) as journey_action_map_version,
+    cast(segment_number as integer) as segment_number,
     {{ utc_timestamp("segment ->> 'segmentStart'") }} as segment_start,
     {{ utc_timestamp("segment ->> 'segmentEnd'") }} as segment_end,
     segment ->> 'segmentType' as segment_type,
