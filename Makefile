@@ -9,7 +9,7 @@ SANDBOX_ARGS ?=
 SANDBOX_PORT ?= 8765
 DAYS ?= 7
 
-.PHONY: install test test-prod test-faults compare-marts bench sandbox truth run report docs lint python-style clean help dbt-ls chromium
+.PHONY: install test test-long test-prod test-faults compare-marts bench sandbox truth run report docs lint python-style clean help dbt-ls chromium
 NODE_LIST := dbt_project/target/dbt_ls.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots dbt_project/tests -type f) dbt_project/dbt_project.yml
 
@@ -20,6 +20,7 @@ help:
 	@echo "make truth     write the sandbox's ground truth to data/sandbox-truth.json"
 	@echo "make run       the pipeline end to end: sandbox (or the org in GENESYS_*), Airflow backfill of"
 	@echo "               DAYS=$(DAYS) days, warehouse, report, summary (SANDBOX_ARGS shapes the org)"
+	@echo "make test-long the long variants: a scheduler's backfill, landing faults and a warehouse on a bucket"
 	@echo "make test-prod the production topology natively: CeleryExecutor, Redis, PostgreSQL"
 	@echo "make test-faults the long fault suite (more days, higher rates, a 14-day backfill re-run)"
 	@echo "make compare-marts BASE=<rev>  marts equal revision BASE's, daily and full refresh, DuckDB and PostgreSQL"
@@ -50,6 +51,11 @@ test: $(STAMP) $(NODE_LIST) chromium python-style
 python-style: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The long variants of what make test checks: a backfill under a running scheduler, the fault
+# suite's landing faults and a whole warehouse on an S3 bucket. CI runs them after make test.
+test-long: $(STAMP) $(NODE_LIST)
+	$(BIN)/python -m pytest -m long $(PYTEST_ARGS)
 
 test-prod: $(STAMP) $(NODE_LIST)
 	$(BIN)/python -m pytest -m prod $(PYTEST_ARGS)

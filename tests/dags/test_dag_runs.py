@@ -58,6 +58,7 @@ def test_airflow_dags_test_of_each_extract_dag(sandbox, tmp_path):
     assert list((env.data_dir / "raw" / "genesys" / "campaign_journey" / "date=2026-11-19").glob("part=*"))
 
 
+@pytest.mark.long
 @pytest.mark.timeout(900)
 def test_backfill_of_three_days_then_the_warehouse_under_a_running_scheduler(sandbox, tmp_path):
     lineage = tmp_path / "openlineage"

@@ -143,7 +143,7 @@ def _bucket_landing(url: str, endpoint: str, tmp_root: Path) -> Landing:
     return Landing("bucket", env, broken, writing)
 
 
-@pytest.fixture(params=["directory", "bucket"])
+@pytest.fixture(params=["directory", pytest.param("bucket", marks=pytest.mark.long)])
 def landing(request, tmp_path) -> Landing:
     """The faults that touch the landing area run against a local directory and against a bucket."""
     if request.param == "directory":

@@ -20,7 +20,7 @@ from tests.extract.conftest import PII_KEY, make_extractor
 from tests.marts import assert_same_marts, duckdb_mart_rows, postgres_env, postgres_mart_rows
 from tests.objectstore.conftest import CONN_ID
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.integration, pytest.mark.long, pytest.mark.timeout(900)]
 
 
 def test_marts_built_from_the_bucket_equal_those_built_from_a_local_landing_area(bucket_url, tmp_path):
