@@ -21,17 +21,23 @@
 #}
 {% macro optional_json_files(table, kind) -%}
     {%- set relation = source('genesys_raw', table) -%}
+    {{ return(adapter.dispatch('optional_json_files', 'genesys_journey')(relation, kind)) }}
+{%- endmacro %}
+
+{% macro duckdb__optional_json_files(relation, kind) -%}
     {%- set found = 1 -%}
-    {%- if execute and target.type == 'duckdb' -%}
+    {%- if execute -%}
         {%- set found = run_query("select count(*) from glob('" ~ landing_root() ~ "/" ~ landing(kind) ~ "')").columns[0].values()[0] -%}
     {%- endif -%}
-    {%- if found > 0 and target.type == 'duckdb' -%}
+    {%- if found > 0 -%}
         (select json, filename from {{ relation }} where filename not like '{{ landing_root() }}/%/.%')
-    {%- elif found > 0 -%}
-        (select json, filename from {{ relation }})
     {%- else -%}
         (select cast(null as json) as json, cast(null as varchar) as filename where false)
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__optional_json_files(relation, kind) -%}
+    (select json, filename from {{ relation }})
 {%- endmacro %}
 
 {#

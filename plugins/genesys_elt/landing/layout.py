@@ -111,7 +111,7 @@ def dbt_vars() -> dict:
             "part_pages": f"{DAY_GLOB}/{PART_GLOB}/{PAGE_GLOB}",
             "manifests": [f"{pattern}/{MANIFEST}" for pattern in SLICE_GLOBS],
             # one glob, for the source to name: it also matches the files of a slice being written
-            # (under a hidden directory), which the staging model leaves out
+            # (under a hidden directory), which the dbt macro optional_json_files leaves out
             "rejects": f"*/{DAY_GLOB}/**/{REJECTS}",
             "skips": f"{SKIPS}/*/{DAY_GLOB}/*.json",
         }
